@@ -1,0 +1,1 @@
+"""Shipped example profiles (data only; read through importlib.resources)."""

@@ -1,0 +1,81 @@
+"""The ``harvester-netsetup`` command line: argument parsing and dispatch only.
+
+Each subcommand lives in ``tui/commands/<name>.py`` and is imported only when used, so a
+command never pays for the libraries of another (validate never loads textual,
+pyroute2 or kubernetes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="harvester-netsetup",
+        description="Set up Harvester node networking: wizard, unattended runner, generator.",
+    )
+    p.add_argument("--demo", action="store_true", help="run the wizard on a simulated node (no root needed)")
+    p.add_argument("--profile", help="prefill the wizard from this profile")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("schema", help="print the profile JSON Schema")
+    s.set_defaults(module="schema")
+
+    s = sub.add_parser("validate", help="check a profile; every problem with its path")
+    s.add_argument("profile")
+    s.add_argument("--inventory", metavar="FILE", help="NIC inventory JSON (from 'inventory --json')")
+    s.add_argument("--json", action="store_true", help="print the problems as JSON")
+    s.set_defaults(module="validate")
+
+    s = sub.add_parser("render", help="render a profile into a Harvester config, NM keyfiles or kernel args")
+    s.add_argument("profile")
+    s.add_argument("--inventory", metavar="FILE")
+    s.add_argument("-o", "--output", metavar="PATH", help="file (harvester, cmdline) or directory (nm-keyfiles)")
+    s.add_argument("--format", choices=("harvester", "nm-keyfiles", "cmdline"), default="harvester")
+    s.add_argument("--config-url", metavar="URL", help="cmdline: point the installer at this config instead of inlining it")
+    s.add_argument("--json", action="store_true", help="print problems as JSON")
+    s.set_defaults(module="render")
+
+    s = sub.add_parser("profile", help="profile tools")
+    psub = s.add_subparsers(dest="profile_command", metavar="SUBCOMMAND", required=True)
+    i = psub.add_parser("import", help="turn a Harvester config into a profile")
+    i.add_argument("config")
+    i.add_argument("-o", "--output", metavar="PATH")
+    i.add_argument("--harvester", metavar="vX.Y", help="target release (default: v1.0 for install.networks, else the newest)")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(module="profile_import")
+
+    s = sub.add_parser("cmdline", help="read the harvester.* kernel arguments")
+    s.add_argument("--cmdline", metavar="STR", help="parse this instead of /proc/cmdline")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--profile", dest="as_profile", action="store_true", help="print the arguments as a profile")
+    s.set_defaults(module="cmdline")
+
+    s = sub.add_parser("pxe", help="generate configs and iPXE scripts for a fleet")
+    s.add_argument("--profile", required=True, metavar="BASE")
+    s.add_argument("--nodes", required=True, metavar="NODES", help="CSV (mac,hostname,ip[,mode,role,device]) or YAML list")
+    s.add_argument("--out", required=True, metavar="DIR")
+    s.add_argument("--boot-url", metavar="URL", default=None, help="HTTP base URL where DIR and the release artifacts are served")
+    s.add_argument("--release", metavar="vX.Y.Z", help="Harvester release of the artifacts (default: the profile's, .0)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(module="pxe")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    module = importlib.import_module(f"tui.commands.{args.module}")
+    try:
+        return module.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,64 @@
+"""What every command does alike: read inputs, print problems, pick exit codes.
+
+Exit codes: 0 ok (warnings allowed), 1 invalid input, 2 usage (argparse).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from tui.model import problems as P
+from tui.model.inventory import Inventory, inventory_from_data
+from tui.model.load import Loaded, load_text
+
+OK, INVALID, USAGE = 0, 1, 2
+
+
+def read_text(path: str, what: str) -> tuple[bytes | None, list[P.Problem]]:
+    from tui.files import read_input
+
+    try:
+        return read_input(path), []
+    except FileNotFoundError:
+        return None, [P.error("", f"{what} {path}: no such file")]
+    except IsADirectoryError:
+        return None, [P.error("", f"{what} {path} is a directory, not a file")]
+    except PermissionError:
+        return None, [P.error("", f"{what} {path}: permission denied")]
+    except (OSError, ValueError) as exc:
+        return None, [P.error("", f"{what} {path}: {exc}")]
+
+
+def load_profile_file(path: str) -> Loaded:
+    data, problems = read_text(path, "profile")
+    if data is None:
+        return Loaded(None, tuple(problems))
+    return load_text(data, f"profile {path}")
+
+
+def load_inventory_file(path: str | None) -> tuple[Inventory | None, list[P.Problem]]:
+    if not path:
+        return None, []
+    raw, problems = read_text(path, "inventory")
+    if raw is None:
+        return None, problems
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        return None, [P.error("inventory", f"{path} is not JSON: {exc}")]
+    return inventory_from_data(data, source=path)
+
+
+def report(problems, as_json: bool = False, extra: dict | None = None) -> int:
+    """Print problems (stderr text, or JSON on stdout) and return the exit code."""
+    problems = sorted(problems, key=lambda p: (not p.is_error, p.path))
+    code = INVALID if P.has_errors(problems) else OK
+    if as_json:
+        doc = {"valid": code == OK, "problems": [p.as_dict() for p in problems]}
+        doc.update(extra or {})
+        print(json.dumps(doc, indent=2))
+    else:
+        for p in problems:
+            print(p.line(), file=sys.stderr)
+    return code

@@ -1,0 +1,37 @@
+import os
+import sys
+
+from tui.commands.common import INVALID, load_inventory_file, load_profile_file, report
+from tui.model import problems as P
+from tui.render.node import render_node
+
+
+def run(args) -> int:
+    inventory, problems = load_inventory_file(args.inventory)
+    if P.has_errors(problems):
+        return report(problems, args.json)
+    result = render_node(load_profile_file(args.profile), inventory, args.format, args.config_url)
+    code = report(problems + result.problems, args.json)
+    if code:
+        return code
+    from tui.files import atomic_write, write_tree
+
+    try:
+        if args.format == "nm-keyfiles":
+            if not args.output:
+                return report([P.error("", "nm-keyfiles writes several files: give the directory with -o DIR")], args.json)
+            if os.path.exists(args.output) and not os.path.isdir(args.output):
+                return report([P.error("", f"{args.output} exists and is not a directory")], args.json)
+            for path in write_tree(args.output, result.files):
+                print(path, file=sys.stderr)
+        else:
+            (content,) = result.files.values()
+            if args.output:
+                atomic_write(args.output, content)
+                print(args.output, file=sys.stderr)
+            else:
+                sys.stdout.write(content)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return INVALID
+    return 0

@@ -1,0 +1,1 @@
+"""Pure readers of what already exists: Harvester configs and kernel command lines."""

@@ -1,0 +1,1 @@
+"""Pure renderers: profile (+ resolved NICs) → documents. No I/O here."""

@@ -1,0 +1,234 @@
+"""A fleet: one base profile + a node list → per-node Harvester configs and iPXE scripts.
+
+NODES is CSV with the header ``mac,hostname,ip[,mode,role,device]`` (``ip`` in CIDR form;
+empty = DHCP) or the same as a YAML list of mappings. The first node creates the cluster
+and the others join its VIP, unless a node's ``mode`` says otherwise. Every problem names
+the line it comes from; nothing is rendered unless all nodes are valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import ipaddress
+from dataclasses import dataclass, replace
+
+from tui.model import formats as F
+from tui.model import problems as P
+from tui.model.load import Loaded
+from tui.model.profile import IPv4, Install, MacSelector, NameSelector, Node, Profile
+from tui.model.selectors import ResolvedNic
+from tui.model.validate import check
+from tui.model.selectors import resolve
+from tui.render.harvester_config import render_config
+from tui.render.kernel_args import dracut_network
+from tui.render.yaml_out import dump
+
+COLUMNS = ("mac", "hostname", "ip", "mode", "role", "device")
+REQUIRED = ("mac", "hostname")
+DEFAULT_BOOT_URL = "http://${next-server}/harvester"
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    line: int  # 1-based line in the CSV (2 = first data row) or item number in YAML
+    mac: str
+    hostname: str
+    ip: str | None
+    mode: str | None
+    role: str | None
+    device: str | None
+
+    @property
+    def where(self) -> str:
+        return f"nodes line {self.line}"
+
+
+def parse_nodes(text: str) -> tuple[list[NodeRow], list[P.Problem]]:
+    stripped = text.lstrip()
+    if stripped.startswith(("-", "[")):
+        from tui.model.yamlsafe import load_yaml
+
+        data, problems = load_yaml(text, "nodes")
+        if problems:
+            return [], problems
+        if not isinstance(data, list):
+            return [], [P.error("nodes", "a YAML node list is a list of mappings")]
+        records = [(i + 1, item) for i, item in enumerate(data)]
+        label = "nodes item"
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        unknown = [h for h in header if h not in COLUMNS]
+        missing = [h for h in REQUIRED if h not in header]
+        if unknown or missing:
+            msg = f"the header must be {','.join(COLUMNS[:3])}[,{','.join(COLUMNS[3:])}]"
+            return [], [P.error("nodes line 1", msg + (f"; unknown: {', '.join(unknown)}" if unknown else "") + (f"; missing: {', '.join(missing)}" if missing else ""))]
+        reader.fieldnames = header
+        records = []
+        try:
+            for row in reader:
+                records.append((reader.line_num, row))
+        except csv.Error as exc:
+            return [], [P.error(f"nodes line {reader.line_num}", str(exc))]
+        label = "nodes line"
+    rows, problems = [], []
+    for line, item in records:
+        where = f"{label} {line}"
+        if not isinstance(item, dict):
+            problems.append(P.error(where, "must be a mapping with mac, hostname and ip"))
+            continue
+        extra = [k for k in item if k not in COLUMNS]
+        if extra and None not in extra:
+            problems.append(P.error(where, f"unknown column(s): {', '.join(map(str, extra))}"))
+            continue
+        if None in item:
+            problems.append(P.error(where, "more fields than the header has columns"))
+            continue
+        vals = {k: (str(item[k]).strip() if item.get(k) not in (None, "") else None) for k in COLUMNS}
+        bad = False
+        for key, check_ in (("mac", F.mac), ("hostname", F.hostname), ("ip", F.host_cidr), ("device", F.device)):
+            if key in REQUIRED and not vals[key]:
+                problems.append(P.error(f"{where}.{key}", "required"))
+                bad = True
+            elif vals[key] and check_(vals[key]):
+                problems.append(P.error(f"{where}.{key}", check_(vals[key])))
+                bad = True
+        if vals["mode"] and vals["mode"] not in ("create", "join"):
+            problems.append(P.error(f"{where}.mode", f"'{vals['mode']}' is not create or join"))
+            bad = True
+        if vals["role"] and vals["role"] not in ("default", "management", "worker", "witness"):
+            problems.append(P.error(f"{where}.role", f"'{vals['role']}' is not default, management, worker or witness"))
+            bad = True
+        if not bad:
+            rows.append(NodeRow(line, F.normalize_mac(vals["mac"]), vals["hostname"], vals["ip"], vals["mode"], vals["role"], vals["device"]))
+    if not records and not problems:
+        problems.append(P.error("nodes", "no nodes listed"))
+    return rows, problems
+
+
+def _duplicates(rows: list[NodeRow]) -> list[P.Problem]:
+    out = []
+    for key in ("mac", "hostname"):
+        seen: dict[str, NodeRow] = {}
+        for row in rows:
+            value = getattr(row, key)
+            if value in seen:
+                out.append(P.error(f"{row.where}.{key}", f"{value} is already used on line {seen[value].line}"))
+            seen.setdefault(value, row)
+    seen_ip: dict[str, NodeRow] = {}
+    for row in rows:
+        if row.ip:
+            ip = row.ip.split("/")[0]
+            if ip in seen_ip:
+                out.append(P.error(f"{row.where}.ip", f"{ip} is already used on line {seen_ip[ip].line}"))
+            seen_ip.setdefault(ip, row)
+    return out
+
+
+def node_profile(base: Profile, row: NodeRow, first: NodeRow, subnet) -> tuple[Profile | None, list[P.Problem]]:
+    problems: list[P.Problem] = []
+    mg = base.management
+    if not mg.interfaces:
+        mg = replace(mg, interfaces=(MacSelector(row.mac),))
+    if row.ip:
+        iface = ipaddress.IPv4Interface(row.ip)
+        if subnet is not None and iface.network != subnet:
+            problems.append(P.error(f"{row.where}.ip", f"{row.ip} is outside the management subnet {subnet}"))
+        if not mg.ipv4.gateway:
+            problems.append(P.error(f"{row.where}.ip", "a static node address needs management.ipv4.gateway in the base profile"))
+        mg = replace(mg, ipv4=IPv4("static", row.ip, mg.ipv4.gateway))
+    elif mg.ipv4.method == "static":
+        problems.append(P.error(f"{row.where}.ip", "required: the base profile's management network is static"))
+    ins = base.install or Install()
+    mode = row.mode or ("create" if row is first else "join")
+    vip = ins.vip
+    if vip and row.ip and row.ip.split("/")[0] == vip:
+        problems.append(P.error(f"{row.where}.ip", f"{vip} is the cluster VIP"))
+    server_url = ins.server_url
+    if mode == "join" and not server_url:
+        if not vip:
+            problems.append(P.error(f"{row.where}.mode", "joining needs the cluster VIP (install.vip) or install.server_url in the base profile"))
+        server_url = f"https://{vip}:443" if vip else None
+    ins = replace(
+        ins, mode=mode, server_url=server_url if mode == "join" else None,
+        vip=ins.vip if mode == "create" else None, vip_mode=ins.vip_mode if mode == "create" else None,
+        vip_hw_addr=ins.vip_hw_addr if mode == "create" else None,
+        role=row.role or ins.role, device=row.device or ins.device,
+    )
+    node = Node(row.hostname, base.node.dns, base.node.ntp)
+    return base.with_(node=node, management=mg, install=ins), problems
+
+
+def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: str | None = None) -> tuple[dict[str, str], list[P.Problem]]:
+    base = loaded.profile
+    problems = list(loaded.problems) + _duplicates(rows)
+    if base is None or P.has_errors(problems):
+        return {}, problems
+    if base.management is None:
+        return {}, problems + [P.error("management", "a fleet profile needs the management network")]
+    boot = (boot_url or DEFAULT_BOOT_URL).rstrip("/")
+    artifacts = f"{boot}/{release}"
+    subnet = None
+    if base.management.ipv4.address:
+        subnet = ipaddress.IPv4Interface(base.management.ipv4.address).network
+    elif rows and rows[0].ip:
+        subnet = ipaddress.IPv4Interface(rows[0].ip).network
+    if base.install and base.install.vip and subnet and ipaddress.IPv4Address(base.install.vip) not in subnet:
+        problems.append(P.error("install.vip", f"{base.install.vip} is outside the management subnet {subnet}"))
+    files: dict[str, str] = {}
+    creators = [r for r in rows if (r.mode or ("create" if r is rows[0] else "join")) == "create"]
+    if len(creators) != 1:
+        problems.append(P.error("nodes", f"exactly one node must create the cluster; {len(creators)} do ({', '.join(r.hostname for r in creators) or 'none'})"))
+    for row in rows:
+        profile, more = node_profile(base, row, rows[0], subnet)
+        problems += more
+        if more:
+            continue
+        if not profile.install.iso_url:
+            profile = profile.with_(install=replace(profile.install, iso_url=f"{artifacts}/harvester-{release}-amd64.iso"))
+        res = resolve(profile, None)
+        node_problems = [p for p in check(profile, frozenset(), res, None) if p.is_error]
+        if not profile.install.device:
+            node_problems.append(P.error("install.device", "an automatic install needs the disk: set install.device or the device column"))
+        problems += [P.error(f"{row.where}: {p.path}", p.message) for p in node_problems]
+        if node_problems:
+            continue
+        config = render_config(profile, res.management, res.vlan)
+        files[f"configs/{row.hostname}.yaml"] = dump(config, header=f"Harvester config for {row.hostname} ({row.mac}), generated by harvester-netsetup")
+        files[f"nodes/{row.mac.replace(':', '')}.ipxe"] = node_script(profile, res.management, row, artifacts, release, f"{boot}/configs/{row.hostname}.yaml")
+    files["boot.ipxe"] = entry_script(boot, rows)
+    if P.has_errors(problems):
+        return {}, problems
+    return files, problems
+
+
+def node_script(profile: Profile, management: tuple[ResolvedNic, ...], row: NodeRow, artifacts: str, release: str, config_url: str) -> str:
+    initrd = f"harvester-{release}-initrd-amd64"
+    args = [
+        f"initrd={initrd}", *dracut_network(profile, management), "rd.cos.disable", "rd.noverifyssl",
+        "net.ifnames=1", "console=tty1",
+        f"root=live:{artifacts}/harvester-{release}-rootfs-amd64.squashfs",
+        "harvester.install.automatic=true", f"harvester.install.config_url={config_url}",
+    ]
+    return (
+        "#!ipxe\n"
+        f"# {row.hostname} ({row.mac}): {profile.install.mode}\n"
+        f"kernel {artifacts}/harvester-{release}-vmlinuz-amd64 {' '.join(args)}\n"
+        f"initrd {artifacts}/{initrd}\n"
+        "boot\n"
+    )
+
+
+def entry_script(boot: str, rows: list[NodeRow]) -> str:
+    known = "".join(f"# {r.mac} {r.hostname}\n" for r in rows)
+    return (
+        "#!ipxe\n"
+        "# Chains to the node's own script by the MAC it boots from.\n"
+        f"{known}"
+        f"chain --autofree {boot}/nodes/${{mac:hexraw}}.ipxe || goto unknown\n"
+        ":unknown\n"
+        "echo This machine (${mac}) is not in the Harvester fleet list.\n"
+        "sleep 30\n"
+        "exit 1\n"
+    )

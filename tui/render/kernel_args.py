@@ -1,0 +1,109 @@
+"""Profile → kernel arguments for an unattended install of one node.
+
+With a config URL the arguments only point the installer at it (the secrets stay in the
+served file). Without one, the whole Harvester config is spelled as ``harvester.*``
+arguments, which ``harvester-netsetup cmdline`` (and Harvester) read back.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from tui.model import problems as P
+from tui.model.profile import Profile
+from tui.model.selectors import ResolvedNic
+
+SECRET_KEYS = ("token", "os.password")
+
+
+def quote(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) or value == "" else value
+
+
+def flatten(cfg: dict, prefix: str = "harvester") -> tuple[list[str], list[P.Problem]]:
+    """A Harvester config mapping → ``harvester.a.b=value`` arguments (lists repeat the key)."""
+    args: list[str] = []
+    problems: list[P.Problem] = []
+
+    def scalar(path: str, value) -> None:
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if '"' in text or "\n" in text:
+            problems.append(P.error(path, "a value with quotes or newlines cannot be a kernel argument; use a config URL"))
+            return
+        args.append(f"{prefix}.{path}={quote(text)}")
+
+    def walk(path: str, value) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{path}.{k}" if path else str(k), v)
+        elif isinstance(value, list):
+            if path == "install.management_interface.interfaces":
+                for item in value:
+                    parts = [f"{k}:{item[k]}" for k in ("hwAddr", "name") if item.get(k)]
+                    args.append(f"{prefix}.{path}={','.join(parts)}")
+            elif all(not isinstance(v, (dict, list)) for v in value):
+                for v in value:
+                    scalar(path, v)
+            else:
+                problems.append(P.error(path, "a list of mappings cannot be spelled as kernel arguments; use a config URL"))
+        elif value is not None:
+            scalar(path, value)
+
+    walk("", cfg)
+    return args, problems
+
+
+def dracut_network(profile: Profile, management: tuple[ResolvedNic, ...]) -> list[str]:
+    """The installer's own boot network (dracut ``ip=``), used to fetch the config and ISO."""
+    mg = profile.management
+    if mg is None or not management:
+        return ["ip=dhcp", "rd.net.dhcp.retry=3"]
+    first = management[0]
+    args = []
+    if first.name and first.mac:
+        args.append(f"ifname={first.name}:{first.mac}")
+    dev = first.name
+    if mg.tagged and dev:
+        args.append(f"vlan={dev}.{mg.vlan_id}:{dev}")
+        dev = f"{dev}.{mg.vlan_id}"
+    if mg.ipv4.method == "static" and mg.ipv4.address and dev:
+        iface = ipaddress.IPv4Interface(mg.ipv4.address)
+        host = profile.node.hostname or ""
+        args.append(f"ip={iface.ip}::{mg.ipv4.gateway}:{iface.netmask}:{host}:{dev}:none")
+        args += [f"nameserver={d}" for d in profile.node.dns]
+    else:
+        args += [f"ip={dev}:dhcp" if dev else "ip=dhcp", "rd.net.dhcp.retry=3"]
+    return args
+
+
+def render_cmdline(
+    profile: Profile,
+    management: tuple[ResolvedNic, ...],
+    config: dict,
+    config_url: str | None = None,
+    live_root: str | None = None,
+) -> tuple[str, list[P.Problem]]:
+    args = ["rd.cos.disable", "rd.noverifyssl", "net.ifnames=1", "console=tty1"]
+    args += dracut_network(profile, management)
+    if live_root:
+        args.append(f"root=live:{live_root}")
+    args.append("harvester.install.automatic=true")
+    problems: list[P.Problem] = []
+    if config_url:
+        args.append(f"harvester.install.config_url={config_url}")
+    else:
+        harvester_args, problems = flatten(config)
+        args += harvester_args
+        present = [k for k in SECRET_KEYS if _has(config, k)]
+        if present:
+            problems.append(P.warning("install", f"{' and '.join(present)} appear on the kernel command line (readable in /proc/cmdline); prefer --config-url"))
+    return " ".join(args), problems
+
+
+def _has(cfg: dict, dotted: str) -> bool:
+    node = cfg
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
