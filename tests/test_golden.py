@@ -1,0 +1,76 @@
+"""Golden outputs: every shipped profile and every case folder, every output format.
+
+One folder per case: ``tests/golden/cases/<case>/profile.yaml`` (+ ``inventory.json``),
+and ``tests/golden/profiles/<name>/`` for each ``profiles/<name>.yaml``. Expected files:
+``harvester-config.yaml``, ``cmdline.txt``, ``cmdline-url.txt`` and ``nm/*.nmconnection``.
+Regenerate after a deliberate change with ``UPDATE_GOLDEN=1 ./scripts/test tests/test_golden.py``
+and review the diff.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.model import problems as P
+from tui.model.inventory import inventory_from_data
+from tui.model.load import load_text
+from tui.render.node import render_node
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def cases():
+    for path in sorted((ROOT / "profiles").glob("*.yaml")):
+        yield pytest.param(path, None, GOLDEN / "profiles" / path.stem, id=f"profiles/{path.stem}")
+    for folder in sorted((GOLDEN / "cases").iterdir()):
+        inv = folder / "inventory.json"
+        yield pytest.param(folder / "profile.yaml", inv if inv.exists() else None, folder, id=f"cases/{folder.name}")
+
+
+def outputs(profile_path: Path, inventory_path: Path | None) -> dict[str, str]:
+    loaded = load_text(profile_path.read_bytes())
+    inventory = None
+    if inventory_path:
+        inventory, problems = inventory_from_data(json.loads(inventory_path.read_text()))
+        assert not problems
+    files = {}
+    result = render_node(loaded, inventory, "harvester")
+    assert result.ok, [p.line() for p in result.problems if p.is_error]
+    files["harvester-config.yaml"] = result.files["harvester-config.yaml"]
+    inline = render_node(loaded, inventory, "cmdline")  # not every config fits kernel args
+    files["cmdline.txt"] = inline.files["cmdline"] if inline.ok else "".join(p.line() + "\n" for p in inline.problems)
+    files["cmdline-url.txt"] = render_node(loaded, inventory, "cmdline", config_url="http://10.0.0.10/c/node.yaml").files["cmdline"]
+    nm = render_node(loaded, inventory, "nm-keyfiles")
+    if nm.ok:
+        files.update({f"nm/{name}": text for name, text in nm.files.items()})
+    return files
+
+
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(cases()))
+def test_golden(profile_path, inventory_path, folder):
+    got = outputs(profile_path, inventory_path)
+    if UPDATE:
+        for name, text in got.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+    expected = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file() and p.name not in ("profile.yaml", "inventory.json", "README.md")}
+    assert sorted(got) == sorted(expected), "output files differ from the golden folder"
+    for name in got:
+        assert got[name] == expected[name], f"{folder.name}/{name} differs"
+
+
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(cases()))
+def test_rendering_is_deterministic(profile_path, inventory_path, folder):
+    assert outputs(profile_path, inventory_path) == outputs(profile_path, inventory_path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "profiles").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_profiles_are_valid_without_errors(path):
+    from tui.model.validate import validate
+
+    problems = validate(load_text(path.read_bytes()))
+    assert not P.has_errors(problems), [p.line() for p in problems]

@@ -1,0 +1,52 @@
+"""The pure core never loads textual, pyroute2 or kubernetes, nor touches files or clocks."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PURE_PACKAGES = ["tui/model", "tui/render", "tui/importers"]
+HEAVY = ("textual", "pyroute2", "kubernetes")
+
+
+def _modules():
+    for pkg in PURE_PACKAGES:
+        for path in sorted((ROOT / pkg).glob("*.py")):
+            yield ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+@pytest.mark.parametrize("statement", [
+    "import " + ", ".join(_modules()),
+    "from tui.cli import main; main(['validate', 'profiles/single-nic-dhcp.yaml'])",
+    "from tui.cli import main; main(['render', 'profiles/lacp-vlan-jumbo.yaml', '--format', 'nm-keyfiles', '-o', '/tmp/hygiene-nm'])",
+])
+def test_pure_paths_never_load_heavy_libraries(statement):
+    code = f"{statement}\nimport sys\nprint('loaded=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "loaded="
+
+
+FORBIDDEN_IMPORTS = {"os", "time", "datetime", "random", "socket", "subprocess", "shutil", "pathlib", "tempfile",
+                     "textual", "pyroute2", "kubernetes", "tui.net", "tui.kube", "tui.files", "screens"}
+FORBIDDEN_CALLS = {"open", "print", "input"}
+
+
+@pytest.mark.parametrize("path", [p for pkg in PURE_PACKAGES for p in sorted((ROOT / pkg).glob("*.py"))], ids=str)
+def test_pure_modules_have_no_side_effect_imports_or_calls(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            assert top not in FORBIDDEN_IMPORTS and name not in FORBIDDEN_IMPORTS and not any(
+                name.startswith(f + ".") for f in FORBIDDEN_IMPORTS), f"{path.name} imports {name}"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id not in FORBIDDEN_CALLS, f"{path.name} calls {node.func.id}()"
