@@ -41,7 +41,7 @@ class Reader:
                 self.error(P.join(path, str(key)), "keys must be strings")
                 continue
             if key not in keys:
-                near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+                near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6) or [k for k in keys if _abbreviates(key, k)][:1]
                 hint = f"; did you mean '{near[0]}'?" if near else f"; known keys: {', '.join(keys)}"
                 self.error(P.join(path, key), f"unknown key '{key}'{hint}")
         return {k: v for k, v in data.items() if isinstance(k, str) and k in keys}
@@ -120,6 +120,14 @@ class Reader:
                 self.error(here, message)
                 return None
         return value
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """'gw' abbreviates 'gateway': the letters appear in order, the first one matching."""
+    if len(short) < 2 or short[0] != long[0]:
+        return False
+    it = iter(long)
+    return all(c in it for c in short)
 
 
 def type_name(value) -> str:

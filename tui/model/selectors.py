@@ -86,6 +86,9 @@ def resolve(profile: Profile, inventory: Inventory | None) -> Resolution:
                 if inventory and nic is None:
                     problems.append(P.error(P.join(path, i), f"no NIC has MAC {sel.mac} on this node"))
                     continue
+                if nic and not nic.physical:
+                    problems.append(P.error(P.join(path, i), f"MAC {sel.mac} belongs to '{nic.name}', a {nic.kind or 'virtual'} link, not a physical NIC"))
+                    continue
                 take(path, i, ResolvedNic(nic.name if nic else None, sel.mac, nic))
     for path, sels in groups:  # pass 2: match
         for i, sel in enumerate(sels):
