@@ -15,13 +15,14 @@ from tui.model import problems as P
 
 _TOKEN = re.compile(r'("[^"]+")|([^\s]+=("[^"]+")|([^\s]+))')
 IFACES = ("install", "management_interface", "interfaces")
+LEGACY_IFACES = ("install", "networks", "harvester-mgmt", "interfaces")  # v1.0
 MAX_ARGS = 4096
 
 
 def parse(cmdline: str, prefix: str = "harvester") -> tuple[dict, list[P.Problem]]:
     data: dict = {}
     problems: list[P.Problem] = []
-    iface_args: list[tuple[str, str]] = []
+    iface_args: dict[tuple, list[tuple[str, str]]] = {IFACES: [], LEGACY_IFACES: []}
     for n, m in enumerate(_TOKEN.finditer(cmdline)):
         if n >= MAX_ARGS:
             problems.append(P.error("cmdline", f"more than {MAX_ARGS} arguments; not read further"))
@@ -37,23 +38,25 @@ def parse(cmdline: str, prefix: str = "harvester") -> tuple[dict, list[P.Problem
         if not keys or any(k == "" for k in keys):
             problems.append(P.error(arg, "malformed argument: empty key segment"))
             continue
-        if tuple(keys) == IFACES:
-            iface_args.append((arg, value))
+        if tuple(keys) in iface_args:
+            iface_args[tuple(keys)].append((arg, value))
             continue
         problem = _put(data, keys, value)
         if problem:
             problems.append(P.error(arg, problem))
-    if iface_args:
+    for path, args in iface_args.items():
+        if not args:
+            continue
         objs = []
-        for arg, value in iface_args:
+        for arg, value in args:
             obj, problem = parse_interface(value)
             if problem:
                 problems.append(P.error(arg, problem))
             else:
                 objs.append(obj)
-        problem = _put(data, list(IFACES), objs, replace=True)
+        problem = _put(data, list(path), objs, replace=True)
         if problem:
-            problems.append(P.error(iface_args[0][0], problem))
+            problems.append(P.error(args[0][0], problem))
     if "scheme_version" in data:
         sv = data["scheme_version"]
         if isinstance(sv, str) and sv.isdigit() and int(sv) < 2**32:

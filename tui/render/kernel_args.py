@@ -37,7 +37,7 @@ def flatten(cfg: dict, prefix: str = "harvester") -> tuple[list[str], list[P.Pro
             for k, v in value.items():
                 walk(f"{path}.{k}" if path else str(k), v)
         elif isinstance(value, list):
-            if path == "install.management_interface.interfaces":
+            if path in ("install.management_interface.interfaces", "install.networks.harvester-mgmt.interfaces"):
                 for item in value:
                     parts = [f"{k}:{item[k]}" for k in ("hwAddr", "name") if item.get(k)]
                     args.append(f"{prefix}.{path}={','.join(parts)}")
