@@ -1,0 +1,84 @@
+"""No input ever produces a traceback or a partial file (hypothesis)."""
+
+import string
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import run_cli
+from tui.importers.kernel_cmdline import parse
+from tui.model.load import load_data, load_text
+from tui.model.validate import validate
+from tui.render.node import render_node
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True),
+    st.text(max_size=20), st.sampled_from(["ens5", "10.0.0.1", "10.0.0.5/24", "static", "dhcp", "802.3ad", "create", "b8:ca:3a:6a:64:7e", "v1.0", "v1.6"]),
+)
+keys = st.sampled_from([
+    "version", "harvester", "node", "management", "vlan", "networks", "install", "cluster", "interfaces", "name", "mac",
+    "match", "bond", "mode", "options", "vlan_id", "mtu", "ipv4", "method", "address", "gateway", "hostname", "dns",
+    "route", "cidr", "token", "vip", "extra", "settings", "driver", "min_speed", "lacp_rate", "primary", "bogus",
+])
+trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=6)), max_leaves=40)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(keys, trees, max_size=8))
+def test_any_structure_loads_validates_and_renders_without_exceptions(data):
+    data.setdefault("version", 1)
+    loaded = load_data(data)
+    problems = validate(loaded)
+    for p in problems:
+        assert p.message and isinstance(p.path, str)
+    for fmt in ("harvester", "nm-keyfiles", "cmdline"):
+        result = render_node(loaded, None, fmt)
+        assert result.ok or not result.files
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_binary_garbage(raw):
+    loaded = load_text(raw)
+    validate(loaded)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=string.printable + "äß\u2028", max_size=300))
+def test_text_garbage(text):
+    loaded = load_text(text)
+    validate(loaded)
+
+
+cmd_tokens = st.one_of(
+    st.sampled_from([
+        "harvester.install.management_interface.interfaces=", "harvester.install.mode=create", "harvester.scheme_version=",
+        "harvester.install=x", 'harvester.os.hostname="a b"', '"', "harvester", "harvester.", "=", "harvester.a.b.c=d",
+        "harvester.install.management_interface.interfaces=hwAddr:", "harvester.install.networks.harvester-mgmt.interfaces=:",
+    ]),
+    st.text(alphabet=string.printable, max_size=30),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(cmd_tokens, max_size=12))
+def test_hostile_kernel_command_lines(tokens):
+    line = " ".join(tokens)
+    data, problems = parse(line)
+    assert isinstance(data, dict)
+    r = run_cli("cmdline", "--cmdline", line, "--json")
+    assert r.code in (0, 1) and "Traceback" not in r.err
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(keys, trees, max_size=6))
+def test_cli_render_never_leaves_a_partial_file(tmp_path_factory, data):
+    d = tmp_path_factory.mktemp("fz")
+    profile = d / "p.yaml"
+    profile.write_text(yaml.safe_dump({"version": 1, **data}))
+    out = d / "out.yaml"
+    r = run_cli("render", str(profile), "-o", str(out))
+    assert "Traceback" not in r.err and r.code in (0, 1)
+    assert out.exists() == (r.code == 0)
+    assert sorted(p.name for p in d.iterdir()) == (["out.yaml", "p.yaml"] if r.code == 0 else ["p.yaml"])
