@@ -67,7 +67,7 @@ def test_hostile_kernel_command_lines(tokens):
     line = " ".join(tokens)
     data, problems = parse(line)
     assert isinstance(data, dict)
-    r = run_cli("cmdline", "--cmdline", line, "--json")
+    r = run_cli("cmdline", f"--cmdline={line}", "--json")
     assert r.code in (0, 1) and "Traceback" not in r.err
 
 
