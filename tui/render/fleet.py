@@ -176,6 +176,11 @@ def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: st
         subnet = ipaddress.IPv4Interface(rows[0].ip).network
     if base.install and base.install.vip and subnet and ipaddress.IPv4Address(base.install.vip) not in subnet:
         problems.append(P.error("install.vip", f"{base.install.vip} is outside the management subnet {subnet}"))
+    if base.install and base.install.password:
+        # One hash for the whole fleet: SHA-512 crypt is deliberately slow (5000 rounds).
+        from tui.render.password import hash_password
+
+        base = base.with_(install=replace(base.install, password=hash_password(base.install.password)))
     files: dict[str, str] = {}
     creators = [r for r in rows if (r.mode or ("create" if r is rows[0] else "join")) == "create"]
     if len(creators) != 1:

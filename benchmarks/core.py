@@ -1,0 +1,68 @@
+"""Core performance: validate start-up and 1000-node fleet rendering, with same-run baselines."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent / "harvester-netsetup"
+
+
+def wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def fleet_files(tmp: Path, n: int = 1000) -> tuple[Path, Path]:
+    base = tmp / "base.yaml"
+    base.write_text(
+        "version: 1\nharvester: v1.6\nnode: {dns: [10.0.0.53], ntp: [0.suse.pool.ntp.org]}\n"
+        "management: {interfaces: [{name: ens5}, {name: ens6}], bond: {mode: 802.3ad}, ipv4: {method: static, gateway: 10.0.0.1}}\n"
+        "install: {mode: create, token: t, vip: 10.0.255.254, device: /dev/sda, password: pw}\n"
+    )
+    nodes = tmp / "nodes.csv"
+    lines = ["mac,hostname,ip"]
+    for i in range(n):
+        lines.append(f"52:54:00:00:{i // 256:02x}:{i % 256:02x},node{i},10.0.{i // 200 + 1}.{i % 200 + 10}/16")
+    nodes.write_text("\n".join(lines) + "\n")
+    return base, nodes
+
+
+def main() -> None:
+    profile = "profiles/lacp-vlan-jumbo.yaml"
+    base_v = wall([sys.executable, "-c", "import yaml"], 15)
+    val = wall([str(BIN), "validate", profile], 15)
+    print(f"validate {profile}: {val * 1000:.0f} ms median (target ≤ 300 ms); baseline python+yaml {base_v * 1000:.0f} ms; ratio {val / base_v:.2f}x")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        base, nodes = fleet_files(tmp)
+        runs = []
+        for i in range(5):  # a fresh output directory each time: the first generation of a fleet
+            t = time.perf_counter()
+            subprocess.run([str(BIN), "pxe", "--profile", str(base), "--nodes", str(nodes), "--out", str(tmp / f"out{i}")], check=True, capture_output=True)
+            runs.append(time.perf_counter() - t)
+        fleet = statistics.median(runs)
+        configs = list((tmp / "out0" / "configs").glob("*.yaml"))
+        assert len(configs) == 1000, len(configs)
+        import yaml
+
+        docs = [yaml.safe_load(p.read_text()) for p in configs]
+        t = time.perf_counter()
+        for doc in docs:
+            yaml.safe_dump(doc, sort_keys=False)
+        dump = time.perf_counter() - t
+        print(f"pxe 1000 nodes: {fleet * 1000:.0f} ms wall (target ≤ 1000 ms); baseline yaml.safe_dump x1000 {dump * 1000:.0f} ms; ratio {fleet / dump:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
