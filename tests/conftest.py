@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# tests/vm runs inside the QEMU guest only (tests/test_vm.py boots it)
+collect_ignore = [] if os.environ.get("HNS_IN_VM") else ["vm"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 PROFILES = ROOT / "profiles"

@@ -62,7 +62,52 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--release", metavar="vX.Y.Z", help="Harvester release of the artifacts (default: the profile's, .0)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(module="pxe")
+
+    s = sub.add_parser("inventory", help="this host's NICs (the JSON that --inventory accepts)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--all", action="store_true", help="include virtual links")
+    s.set_defaults(module="inventory")
+
+    s = sub.add_parser("plan", help="the changes an apply would make on this host")
+    s.add_argument("profile")
+    s.add_argument("--inventory", metavar="FILE", help="resolve selectors against this inventory instead of the host's")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(module="plan")
+
+    s = sub.add_parser("apply", help="apply the management network live: verified, restored on failure")
+    s.add_argument("profile")
+    s.add_argument("--inventory", metavar="FILE", help=argparse.SUPPRESS)
+    s.add_argument("--confirm-timeout", type=_seconds, metavar="SEC", help="keep the change pending; it reverts after SEC unless confirmed")
+    s.add_argument("--no-cluster", action="store_true", help="do not apply the profile's cluster settings")
+    s.add_argument("--dry-run", action="store_true", help="show the steps, change nothing")
+    s.add_argument("--write-config", metavar="PATH", help="also write the node's Harvester config here")
+    s.add_argument("--nm-dir", metavar="DIR", help="also write NetworkManager keyfiles here (installed v1.7+ node)")
+    s.set_defaults(module="apply")
+
+    for name, text in (("confirm", "keep a pending apply"), ("rollback", "revert a pending or interrupted apply now")):
+        s = sub.add_parser(name, help=text)
+        s.set_defaults(module="pending")
+    s = sub.add_parser("revert-timer", help=argparse.SUPPRESS)
+    s.add_argument("--deadline", type=float, required=True)
+    s.set_defaults(module="pending")
+
+    s = sub.add_parser("probe-dhcp", help="look for DHCP servers (DISCOVER only, never takes a lease)")
+    s.add_argument("iface")
+    s.add_argument("--vlan", type=int, metavar="VID", help="probe tagged, through a temporary VLAN sub-interface")
+    s.add_argument("--timeout", type=_seconds, default=6.0, metavar="SEC")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(module="probe_dhcp")
     return p
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 86400 seconds")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,172 @@
+"""The host side on this machine's own kernel, in network namespaces with veth NICs and a
+real dnsmasq: inventory, the DHCP probe and client, and apply/restore of links, bridges,
+addresses, routes and MTU. Checked with ip -j, not with our code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NODE, SWITCH = "hns-node", "hns-sw"
+
+
+def _why_not() -> str | None:
+    if os.geteuid() != 0:
+        return "network namespaces need root"
+    if shutil.which("dnsmasq") is None:
+        return "dnsmasq is not installed (scripts/setup installs dnsmasq-base)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
+
+
+def sh(cmd: str) -> str:
+    r = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+    assert r.returncode == 0, f"{cmd}: {r.stderr}"
+    return r.stdout
+
+
+def in_node(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    e = dict(os.environ, **(env or {}))
+    return subprocess.run(["ip", "netns", "exec", NODE, sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=timeout)
+
+
+def ipj(cmd: str):
+    return json.loads(sh(f"ip -n {NODE} -j {cmd}") or "[]")
+
+
+def oracle() -> dict:
+    links = {l["ifname"]: (("UP" in l["flags"]), l["mtu"], l.get("master"), l.get("linkinfo", {}).get("info_kind"))
+             for l in ipj("-d link show") if l["ifname"] != "lo"}
+    addrs = sorted((a["ifname"], i["local"], i["prefixlen"]) for a in ipj("-4 addr show") for i in a["addr_info"])
+    routes = sorted((r.get("dst"), r.get("gateway"), r.get("dev")) for r in ipj("-4 route show"))
+    return {"links": links, "addrs": addrs, "routes": routes}
+
+
+@pytest.fixture()
+def wire(tmp_path):
+    for ns in (NODE, SWITCH):
+        subprocess.run(f"ip netns del {ns}", shell=True, capture_output=True)
+        sh(f"ip netns add {ns}")
+    sh(f"ip -n {NODE} link add eth0 type veth peer name sw0 netns {SWITCH}")
+    sh(f"ip -n {NODE} link add eth1 type veth peer name sw1 netns {SWITCH}")
+    sh(f"ip -n {SWITCH} link set sw0 up && ip -n {SWITCH} link set sw1 up && ip -n {SWITCH} addr add 10.9.0.1/24 dev sw0")
+    sh(f"ip -n {NODE} link set lo up && ip -n {NODE} link set eth0 up && ip -n {NODE} link set eth1 up")
+    leases = tmp_path / "leases"
+    dnsmasq = subprocess.Popen(
+        ["ip", "netns", "exec", SWITCH, "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=0",
+         "--bind-interfaces", "--interface=sw0", "--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,1h",
+         "--dhcp-option=option:dns-server,10.9.0.53", f"--dhcp-leasefile={leases}", "--dhcp-authoritative", "--no-ping"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    assert dnsmasq.poll() is None, dnsmasq.stderr.read()
+    yield {"leases": leases}
+    dnsmasq.terminate()
+    dnsmasq.wait()
+    for ns in (NODE, SWITCH):
+        subprocess.run(f"ip netns del {ns}", shell=True, capture_output=True)
+
+
+def test_inventory_matches_ip(wire):
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    sh(f"ip -n {NODE} link set eth1 mtu 1400")
+    r = in_node("-m", "tui", "inventory", "--all", "--json", env={"SSH_CONNECTION": "10.9.0.77 50000 10.9.0.10 22"})
+    assert r.returncode == 0, r.stderr
+    nics = {n["name"]: n for n in json.loads(r.stdout)["nics"]}
+    for l in ipj("-d link show"):
+        if l["ifname"] == "lo":
+            continue
+        n = nics[l["ifname"]]
+        assert (n["mac"], n["mtu"], n["kind"], n["physical"]) == (l["address"], l["mtu"], l["linkinfo"]["info_kind"], False)
+        assert n["operstate"] == l["operstate"].lower()
+    assert nics["eth0"]["ipv4"] == ["10.9.0.10/24"] and nics["eth0"]["default_route"] and nics["eth0"]["ssh_session"]
+    assert not nics["eth1"]["default_route"] and not nics["eth1"]["ssh_session"] and nics["eth1"]["mtu"] == 1400
+    # physical NICs only by default: veths are virtual
+    r = in_node("-m", "tui", "inventory", "--json")
+    assert json.loads(r.stdout)["nics"] == []
+
+
+def test_dhcp_probe_sees_the_offer_and_takes_no_lease(wire):
+    r = in_node("-m", "tui", "probe-dhcp", "eth0", "--timeout", "3", "--json")
+    assert r.returncode == 0, r.stderr + r.stdout
+    (offer,) = json.loads(r.stdout)["offers"]
+    assert offer["server"] == "10.9.0.1" and offer["ip"].startswith("10.9.0.1") and offer["prefix"] == 24
+    assert offer["dns"] == ["10.9.0.53"] and offer["lease_time"] == 3600
+    assert not wire["leases"].exists() or wire["leases"].read_text().strip() == ""
+    assert [i for a in ipj("-4 addr show dev eth0") for i in a["addr_info"]] == []
+
+
+def test_dhcp_probe_with_no_server_says_so(wire):
+    r = in_node("-m", "tui", "probe-dhcp", "eth1", "--timeout", "2")
+    assert r.returncode == 1 and "no DHCP offer on eth1" in r.stdout
+
+
+def test_dhcp_client_configures_address_and_default_route(wire):
+    sh(f"ip -n {SWITCH} link set sw0 up")
+    code = "from tui.net.dhcp import lease; o = lease('eth0', 15); print(o.ip, o.router)"
+    r = in_node("-c", code)
+    assert r.returncode == 0, r.stderr
+    ip, router = r.stdout.split()
+    assert [(a["local"], a["prefixlen"]) for a in ipj("-4 addr show dev eth0")[0]["addr_info"]] == [(ip, 24)]
+    assert router == "10.9.0.1"
+    assert [(x.get("gateway"), x["dev"]) for x in ipj("-4 route show default")] == [("10.9.0.1", "eth0")]
+
+
+APPLY = textwrap.dedent("""
+    import json, sys
+    from tui.model.hoststate import HostState, Link, Route, Target, sorted_attrs
+    from tui.net.apply import apply, prepare, restore
+    from tui.net.real import RealHost
+    want = HostState((
+        Link("eth0", None, True, 1400, "br0"), Link("eth1", None, True, 1400, "br0"),
+        Link("br0", "bridge", True, 1400, None, sorted_attrs(stp_state=0, forward_delay=0)),
+    ), (("br0", "10.9.0.20/24"),), (Route("default", "10.9.0.1", "br0"),)).normalized()
+    target = Target(want, want.names, "br0", "10.9.0.1", owns_default=True)
+
+    class Failing(RealHost):
+        k = int(sys.argv[1])
+        def run(self, step):
+            if self.k == 0:
+                self.k = -1
+                raise RuntimeError("injected")
+            self.k -= 1
+            super().run(step)
+
+    host = Failing()
+    out = apply(host, target)
+    print(json.dumps({"ok": out.ok, "restored": out.restored, "steps": len(out.steps), "error": out.error, "left": out.restore_problems}))
+""")
+
+
+def test_apply_bridge_addresses_routes_mtu_and_restore_on_each_failure(wire, tmp_path):
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    r = in_node("-c", APPLY, "-1", env=env)
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["ok"], res
+    after = oracle()
+    assert after["links"]["br0"] == (True, 1400, None, "bridge")
+    assert after["links"]["eth0"][2] == "br0" and after["links"]["eth1"][1] == 1400
+    assert ("br0", "10.9.0.20", 24) in after["addrs"] and ("eth0", "10.9.0.10", 24) not in after["addrs"]
+    assert ("default", "10.9.0.1", "br0") in after["routes"]
+    # back to the start, then fail at every step: each time the exact prior state returns
+    sh(f"ip -n {NODE} link del br0 && ip -n {NODE} link set eth0 mtu 1500 && ip -n {NODE} link set eth1 mtu 1500")
+    sh(f"ip -n {NODE} link set eth0 up && ip -n {NODE} link set eth1 up")
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    assert oracle() == before
+    for k in range(res["steps"]):
+        r = in_node("-c", APPLY, str(k), env=env)
+        out = json.loads(r.stdout)
+        assert not out["ok"] and out["restored"], (k, out)
+        assert oracle() == before, f"failure at step {k} left a different state"

@@ -1,0 +1,117 @@
+"""The planner and the apply engine on the simulated node (pure logic; the real kernel is
+tests/vm/). Table-driven: each row a profile change and what the plan must (not) contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.model.hoststate import from_data, as_data
+from tui.model.load import load_text
+from tui.model.plan import differences
+from tui.model.selectors import resolve
+from tui.model.topology import node_target
+from tui.net import journal
+from tui.net.apply import apply, prepare
+from tui.net.simulated import SimulatedHost
+
+BASE = """version: 1
+harvester: {release}
+node: {{hostname: n1, dns: [10.0.0.53]}}
+management:
+  interfaces: [{{name: ens1f0}}, {{name: ens1f1}}]
+  bond: {{mode: {mode}}}
+  vlan_id: {vid}
+  mtu: {mtu}
+  ipv4: {ipv4}
+"""
+STATIC = "{method: static, address: 10.0.0.21/24, gateway: 10.0.0.1}"
+
+
+def target_for(host, release="v1.6", mode="active-backup", vid=0, mtu=0, ipv4=STATIC):
+    loaded = load_text(BASE.format(release=release, mode=mode, vid=vid, mtu=mtu, ipv4=ipv4))
+    assert loaded.profile is not None, loaded.problems
+    inv = host.inventory()
+    res = resolve(loaded.profile, inv)
+    return node_target(loaded.profile, res.management, res.vlan)
+
+
+@pytest.fixture(autouse=True)
+def run_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+
+
+CASES = [
+    # (name, kwargs, steps that must appear, steps that must not)
+    ("untagged", {}, ["create bond mgmt-bo", "enslave mgmt-bo to mgmt-br", "add address 10.0.0.21/24 to mgmt-br"], ["mgmt-br.", "mtu"]),
+    ("tagged", {"vid": 100, "ipv4": "{method: static, address: 10.0.100.21/24, gateway: 10.0.100.1}"},
+     ["create vlan mgmt-br.100", "set mgmt-bo bridge VLANs 1 pvid untagged, 100", "add route default via 10.0.100.1 dev mgmt-br.100"], []),
+    ("jumbo", {"mtu": 9000}, ["set ens1f0 mtu 9000", "set mgmt-br mtu 9000"], []),
+    ("dhcp", {"ipv4": "{method: dhcp}"}, ["run DHCP on mgmt-br"], ["add address"]),
+    ("v1.0", {"release": "v1.0", "mode": "balance-tlb"}, ["create bond harvester-mgmt", "add address 10.0.0.21/24 to harvester-mgmt"], ["mgmt-br"]),
+]
+
+
+@pytest.mark.parametrize("name,kw,must,mustnt", CASES, ids=[c[0] for c in CASES])
+def test_plan_contents_and_order(name, kw, must, mustnt):
+    host = SimulatedHost.demo(delay=0)
+    _, _, steps = prepare(host.snapshot(), target_for(host, **kw))
+    text = [s.describe() for s in steps]
+    for m in must:
+        assert any(t.startswith(m) for t in text), (m, text)
+    for m in mustnt:
+        assert not any(m in t for t in text), (m, text)
+    first = {op: i for i, op in reversed(list(enumerate(s.op for s in steps)))}
+    # a NIC goes down before it is enslaved; bonds exist before bridges; addresses after links are up
+    assert first["link-down"] < first["master"] < first.get("addr-add", first.get("dhcp", 99))
+    assert first["link-add"] < first["master"]
+
+
+@pytest.mark.parametrize("name,kw", [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
+def test_apply_verifies_and_a_second_plan_is_empty(name, kw):
+    host = SimulatedHost.demo(delay=0)
+    target = target_for(host, **kw)
+    out = apply(host, target)
+    assert out.ok, out.error
+    assert differences(host.snapshot(), prepare(host.snapshot(), target)[0]) == []
+    assert prepare(host.snapshot(), target)[2] == []
+    assert journal.read() is None
+
+
+def test_failure_at_every_step_restores_the_checkpoint():
+    host = SimulatedHost.demo(delay=0)
+    before = host.snapshot()
+    target = target_for(host, mode="802.3ad", vid=100, mtu=9000, ipv4="{method: static, address: 10.0.100.21/24, gateway: 10.0.100.1}")
+    n = len(prepare(before, target)[2])
+
+    class Failing(SimulatedHost):
+        def run(self, step):
+            if self.k == 0:
+                self.k = -1  # once: the restore that follows runs normally
+                raise RuntimeError("injected")
+            self.k -= 1
+            super().run(step)
+
+    for k in range(n):
+        h = Failing(host.nics, before, 0)
+        h.k = k
+        out = apply(h, target)
+        assert not out.ok and out.restored and out.done == k, (k, out.error, out.restore_problems)
+        assert h.snapshot() == before
+
+
+def test_a_change_that_cuts_the_ssh_session_needs_the_confirm_timer():
+    host = SimulatedHost.demo(delay=0)
+    loaded = load_text(BASE.format(release="v1.6", mode="active-backup", vid=0, mtu=0, ipv4=STATIC).replace("ens1f0}, {name: ens1f1", "eno1"))
+    res = resolve(loaded.profile, host.inventory())
+    out = apply(host, node_target(loaded.profile, res.management), ssh_ip="10.0.0.11")
+    assert not out.ok and "would cut this SSH session" in out.error and "--confirm-timeout" in out.error
+    assert out.done == 0 and host.snapshot() == SimulatedHost.demo().snapshot()
+
+
+def test_journal_round_trips_the_checkpoint():
+    host = SimulatedHost.demo(delay=0)
+    full, checkpoint, _ = prepare(host.snapshot(), target_for(host, vid=100))
+    journal.write(journal.Entry("applying", 999999, checkpoint))
+    entry = journal.interrupted()
+    assert entry is not None and entry.checkpoint == checkpoint
+    assert from_data(as_data(full.state)) == full.state

@@ -1,0 +1,1 @@
+from vmlab import clean, lab  # noqa: F401  (fixtures)

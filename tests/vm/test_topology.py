@@ -1,0 +1,227 @@
+"""The management topology on a real kernel, checked with ip -j / bridge -j (not our code)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+
+import pytest
+
+from vmlab import ROOT, RUN_DIR, cli, ipj, oracle_state, profile_file, sh
+
+
+def mgmt(lab, bond="active-backup", vlan=0, mtu=0, ipv4=None, extra=""):
+    ipv4 = ipv4 or ("{method: static, address: 10.0.100.11/24, gateway: 10.0.100.1}" if vlan == 100
+                    else "{method: static, address: 10.0.0.11/24, gateway: 10.0.0.1}")
+    return (f"version: 1\nharvester: v1.6\nnode: {{hostname: n1, dns: [10.0.0.53]}}\n"
+            f"management:\n  interfaces: [{{name: {lab['m1']}}}, {{name: {lab['m2']}}}]\n"
+            f"  bond: {{mode: {bond}, miimon: 100}}\n  vlan_id: {vlan}\n  mtu: {mtu}\n  ipv4: {ipv4}\n{extra}")
+
+
+def link(name):
+    (l,) = ipj(f"-d link show dev {name}")
+    return l
+
+
+def bridge_vlans(dev):
+    for e in json.loads(sh("bridge -j vlan show") or "[]"):
+        if e["ifname"] == dev:
+            return sorted((v["vlan"], tuple(sorted(v.get("flags", [])))) for v in e["vlans"])
+    return []
+
+
+def default_route():
+    return [(r.get("gateway"), r["dev"]) for r in ipj("-4 route show default")]
+
+
+def test_active_backup_untagged_static(clean, tmp_path):
+    lab = clean
+    r = cli("apply", profile_file(tmp_path, mgmt(lab)))
+    assert r.returncode == 0, r.stderr
+    bo, br = link("mgmt-bo"), link("mgmt-br")
+    assert bo["linkinfo"]["info_kind"] == "bond" and bo["linkinfo"]["info_data"]["mode"] == "active-backup"
+    assert bo["linkinfo"]["info_data"]["miimon"] == 100
+    assert bo["master"] == "mgmt-br" and link(lab["m1"])["master"] == "mgmt-bo" and link(lab["m2"])["master"] == "mgmt-bo"
+    data = br["linkinfo"]["info_data"]
+    assert (data["vlan_filtering"], data["stp_state"], data["forward_delay"], data["vlan_default_pvid"]) == (1, 0, 0, 1)
+    assert bridge_vlans("mgmt-bo") == [(1, ("Egress Untagged", "PVID"))]
+    assert [(a["local"], a["prefixlen"]) for a in ipj("-4 addr show dev mgmt-br")[0]["addr_info"]] == [("10.0.0.11", 24)]
+    assert default_route() == [("10.0.0.1", "mgmt-br")]
+    assert "gateway 10.0.0.1" in r.stderr  # answered before, probed after
+
+
+def test_lacp_vlan_jumbo(clean, tmp_path):
+    lab = clean
+    extra = "  \n"
+    text = mgmt(lab, "802.3ad", 100, 9000).replace("miimon: 100}", "miimon: 100, options: {lacp_rate: fast, xmit_hash_policy: layer3+4}}") + extra
+    r = cli("apply", profile_file(tmp_path, text))
+    assert r.returncode == 0, r.stderr
+    data = link("mgmt-bo")["linkinfo"]["info_data"]
+    assert (data["mode"], data["lacp_rate"], data["xmit_hash_policy"]) == ("802.3ad", "fast", "layer3+4")
+    for dev in (lab["m1"], lab["m2"], "mgmt-bo", "mgmt-br", "mgmt-br.100"):
+        assert link(dev)["mtu"] == 9000, dev
+    assert bridge_vlans("mgmt-bo") == [(1, ("Egress Untagged", "PVID")), (100, ())]
+    v = link("mgmt-br.100")["linkinfo"]["info_data"]
+    assert v["id"] == 100 and link("mgmt-br.100")["link"] == "mgmt-br"
+    assert ipj("-4 addr show dev mgmt-br")[0]["addr_info"] == []
+    assert ipj("-4 addr show dev mgmt-br.100")[0]["addr_info"][0]["local"] == "10.0.100.11"
+    assert default_route() == [("10.0.100.1", "mgmt-br.100")]
+    # the same profile again: nothing to do
+    r2 = cli("plan", profile_file(tmp_path, text))
+    assert "nothing to do" in r2.stdout, r2.stdout
+
+
+def test_vlan_uplink(clean, tmp_path):
+    lab = clean
+    extra = f"vlan:\n  cluster_network: vlan\n  interfaces: [{{name: {lab['uplink']}}}]\n  bond: {{mode: active-backup}}\n  mtu: 1500\n"
+    r = cli("apply", profile_file(tmp_path, mgmt(lab, extra=extra)))
+    assert r.returncode == 0, r.stderr
+    assert link(lab["uplink"])["master"] == "vlan-bo" and link("vlan-bo")["master"] == "vlan-br"
+    assert link("vlan-br")["linkinfo"]["info_data"]["vlan_filtering"] == 1
+    assert ipj("-4 addr show dev vlan-br")[0]["addr_info"] == []
+
+
+def test_v1_0_bond_carries_the_ip(clean, tmp_path):
+    lab = clean
+    text = mgmt(lab, "balance-tlb").replace("harvester: v1.6", "harvester: v1.0")
+    r = cli("apply", profile_file(tmp_path, text))
+    assert r.returncode == 0, r.stderr
+    assert link("harvester-mgmt")["linkinfo"]["info_data"]["mode"] == "balance-tlb"
+    assert ipj("-4 addr show dev harvester-mgmt")[0]["addr_info"][0]["local"] == "10.0.0.11"
+    assert not any(l["ifname"].startswith("mgmt-") for l in ipj("link show"))
+
+
+def _prior(lab):
+    sh(f"ip addr add 10.0.0.50/24 dev {lab['m1']}; ip route add default via 10.0.0.1 dev {lab['m1']}")
+    sh(f"ip link set {lab['m2']} down")
+
+
+def test_apply_then_rollback_restores_exact_state(clean, tmp_path):
+    lab = clean
+    _prior(lab)
+    before = oracle_state([])
+    r = cli("apply", "--confirm-timeout", "120", profile_file(tmp_path, mgmt(lab, "802.3ad", 100, 9000)))
+    assert r.returncode == 0, r.stderr
+    assert oracle_state([]) != before
+    r = cli("rollback")
+    assert r.returncode == 0, r.stderr
+    assert oracle_state([]) == before
+
+
+@pytest.fixture()
+def failing_at():
+    from tui.net.real import RealHost
+
+    class FailingHost(RealHost):
+        def __init__(self, k):
+            super().__init__(("lacp_rate", "xmit_hash_policy"))
+            self.k, self.n = k, 0
+
+        def run(self, step):
+            if self.n == self.k:
+                self.n += 1  # once: the restore that follows runs normally
+                raise RuntimeError(f"injected failure at step {self.k} ({step.describe()})")
+            self.n += 1
+            super().run(step)
+
+    return FailingHost
+
+
+def test_failure_at_every_step_restores(clean, tmp_path, failing_at):
+    from tui.commands.host_session import node_plan
+    from tui.net.apply import apply, prepare
+
+    lab = clean
+    _prior(lab)
+    os.environ["HARVESTER_NETSETUP_RUN_DIR"] = RUN_DIR
+    before = oracle_state([])
+    path = profile_file(tmp_path, mgmt(lab, "802.3ad", 100, 9000))
+    probe = failing_at(10**6)
+    steps = prepare(probe.snapshot(), node_plan(probe, path).target)[2]
+    probe.close()
+    assert len(steps) > 15
+    for k in range(len(steps)):
+        host = failing_at(k)
+        out = apply(host, node_plan(host, path).target)
+        host.close()
+        assert not out.ok and out.restored, (k, out.error, out.restore_problems)
+        assert oracle_state([]) == before, f"state differs after a failure at step {k}"
+
+
+def test_confirm_timer_reverts_with_its_terminal_gone(clean, tmp_path):
+    lab = clean
+    _prior(lab)
+    before = oracle_state([])
+    path = profile_file(tmp_path, mgmt(lab))
+    # the apply runs on its own terminal, which is closed (and its session hung up) afterwards
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["HARVESTER_NETSETUP_RUN_DIR"] = RUN_DIR
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "tui", "apply", "--confirm-timeout", "8", path])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, out.decode()
+    assert link("mgmt-bo")  # applied, pending
+    assert json.load(open(f"{RUN_DIR}/journal.json"))["state"] == "pending"
+    deadline = time.time() + 60
+    while time.time() < deadline and os.path.exists(f"{RUN_DIR}/journal.json"):
+        time.sleep(0.5)
+    assert not os.path.exists(f"{RUN_DIR}/journal.json"), "the timer did not revert"
+    assert oracle_state([]) == before
+
+
+def test_confirm_keeps_the_change(clean, tmp_path):
+    lab = clean
+    r = cli("apply", "--confirm-timeout", "5", profile_file(tmp_path, mgmt(lab)))
+    assert r.returncode == 0, r.stderr
+    assert cli("confirm").returncode == 0
+    time.sleep(7)
+    assert link("mgmt-bo")["master"] == "mgmt-br"
+
+
+def test_tagged_dhcp_probe_through_the_bridge(clean, tmp_path):
+    lab = clean
+    assert cli("apply", profile_file(tmp_path, mgmt(lab))).returncode == 0
+    before = oracle_state([])
+    r = cli("probe-dhcp", "mgmt-br", "--vlan", "100", "--timeout", "8", "--json")
+    assert r.returncode == 0, r.stderr + r.stdout
+    offers = json.loads(r.stdout)["offers"]
+    assert offers and offers[0]["server"] == "10.0.100.1" and offers[0]["ip"].startswith("10.0.100.")
+    assert offers[0]["router"] == "10.0.100.1"
+    assert oracle_state([]) == before  # the temporary sub-interface and VIDs are gone
+    assert "10.0.100." not in open("/tmp/dnsmasq-sw.leases").read()  # DISCOVER only: no lease
+
+
+def test_dhcp_management_on_a_vlan(clean, tmp_path):
+    lab = clean
+    r = cli("apply", profile_file(tmp_path, mgmt(lab, vlan=100, ipv4="{method: dhcp}")))
+    assert r.returncode == 0, r.stderr
+    addr = ipj("-4 addr show dev mgmt-br.100")[0]["addr_info"]
+    assert addr and addr[0]["local"].startswith("10.0.100.")
+    assert default_route() == [("10.0.100.1", "mgmt-br.100")]
+
+
+def test_missing_gateway_restores(clean, tmp_path):
+    lab = clean
+    _prior(lab)
+    before = oracle_state([])
+    # the gateway answers now (10.0.0.1 on the untagged side) but not on VLAN 100 with this address
+    text = mgmt(lab, vlan=100, ipv4="{method: static, address: 10.0.100.11/24, gateway: 10.0.100.9}")
+    sh("ip netns exec sw ip addr add 10.0.100.9/24 dev lo", check=False)
+    r = cli("apply", "--confirm-timeout", "60", profile_file(tmp_path, text))
+    sh("ip netns exec sw ip addr del 10.0.100.9/24 dev lo", check=False)
+    assert oracle_state([]) == before or r.returncode == 0

@@ -1,0 +1,106 @@
+"""``harvester-netsetup apply PROFILE``: change the host live, verified, restored on failure;
+then write the node's persistent config."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from tui.commands.common import INVALID, OK, report
+from tui.commands.host_session import node_plan, open_for, say
+from tui.net import journal
+
+
+def run(args) -> int:
+    try:
+        host = open_for(args)
+    except PermissionError as exc:
+        say(f"error: {exc}")
+        return INVALID
+    try:
+        return _run(args, host)
+    finally:
+        host.close()
+
+
+def _run(args, host) -> int:
+    from tui.net.apply import apply, prepare
+    from tui.net.inventory import ssh_peer_local_ip
+
+    pending = journal.read()
+    if pending is not None:
+        what = "an interrupted apply" if pending.state == "applying" and not journal.alive(pending.pid) else f"a {pending.state} apply"
+        say(f"error: {what} is recorded in {journal.path()}: run 'harvester-netsetup rollback' (or 'confirm') first")
+        return INVALID
+    np = node_plan(host, args.profile, args.inventory)
+    if np.target is None:
+        return report(np.problems)
+    report(np.problems)
+    persistent, problems = _render_persistent(args, host.inventory())
+    if report([p for p in problems if p.is_error]):
+        return INVALID
+    if not args.demo:
+        from tui.net.netlink import missing_kernel_features
+
+        missing = missing_kernel_features()
+        if missing:
+            say(f"error: this kernel lacks {', '.join(missing)}: nothing was changed")
+            return INVALID
+    if args.dry_run:
+        _, _, steps = prepare(host.snapshot(), np.target)
+        for i, s in enumerate(steps, 1):
+            print(f"{i:>3}. {s.describe()}")
+        say(f"dry run: {len(steps)} steps, nothing changed")
+        return OK
+    out = apply(host, np.target, confirm_timeout=args.confirm_timeout,
+                report=lambda event, text: say(f"{event}: {text}"), ssh_ip=ssh_peer_local_ip())
+    if not out.ok:
+        say(f"error: {out.error}")
+        if out.done or out.restored or out.restore_problems:
+            if out.restored:
+                say("the prior network state is back (verified)")
+            else:
+                say("error: could not fully restore the prior state: " + "; ".join(out.restore_problems))
+        return INVALID
+    if not out.steps:
+        say("nothing to do: the host already matches the profile")
+    else:
+        say(f"applied and verified {len(out.steps)} steps")
+    if out.pending_until:
+        left = out.pending_until - time.time()
+        say(f"pending: run 'harvester-netsetup confirm' within {left:.0f} s to keep it; it reverts by itself otherwise")
+    return _write_persistent(persistent)
+
+
+def _render_persistent(args, inventory) -> tuple[list[tuple[str, dict]], list]:
+    """Render the node's persistent config before anything changes: a profile that cannot be
+    rendered must not be applied."""
+    from tui.commands.common import load_profile_file
+    from tui.render.node import CONFIG_NAME, render_node
+
+    out, problems = [], []
+    for fmt, dest in (("harvester", args.write_config), ("nm-keyfiles", args.nm_dir)):
+        if dest:
+            r = render_node(load_profile_file(args.profile), inventory, fmt)
+            problems += r.problems
+            if fmt == "nm-keyfiles":
+                out.append((dest, r.files))
+            elif r.ok:
+                out.append((os.path.dirname(os.path.abspath(dest)), {os.path.basename(dest): r.files[CONFIG_NAME]}))
+    return out, problems
+
+
+def _write_persistent(persistent) -> int:
+    from tui.files import write_tree
+
+    for directory, files in persistent:
+        try:
+            for path in write_tree(directory, files):
+                say(f"wrote {path}")
+        except OSError as exc:
+            say(f"error: cannot write into {directory}: {exc.strerror or exc} (the network change stays applied)")
+            return INVALID
+    return OK
+
+
+__all__ = ["run", "os"]

@@ -1,0 +1,80 @@
+"""``confirm``, ``rollback`` and the detached ``revert-timer`` of a pending apply."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from tui.commands.common import INVALID, OK
+from tui.commands.host_session import say
+from tui.net import journal
+
+
+def _stop_timer(entry) -> None:
+    if entry.timer_pid and entry.timer_pid != os.getpid() and journal.alive(entry.timer_pid):
+        try:
+            os.kill(entry.timer_pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+def confirm(args) -> int:
+    entry = journal.read()
+    if entry is None:
+        say("nothing is pending")
+        return OK
+    if entry.state != "pending":
+        say("error: the recorded apply did not finish; run 'harvester-netsetup rollback'")
+        return INVALID
+    _stop_timer(entry)
+    journal.clear()
+    say("confirmed: the change stays")
+    return OK
+
+
+def rollback(args) -> int:
+    entry = journal.read()
+    if entry is None:
+        say("nothing to roll back")
+        return OK
+    if entry.state == "applying" and journal.alive(entry.pid) and entry.pid != os.getpid():
+        say(f"error: an apply is running (pid {entry.pid})")
+        return INVALID
+    _stop_timer(entry)
+    return _restore(entry)
+
+
+def _restore(entry) -> int:
+    from tui.net import open_host
+    from tui.net.apply import restore
+
+    host = open_host(simulated=False)
+    try:
+        left = restore(host, entry.checkpoint, report=lambda e, t: say(f"{e}: {t}"))
+    finally:
+        host.close()
+    if left:
+        say("error: could not fully restore: " + "; ".join(left))
+        return INVALID
+    journal.clear()
+    say("rolled back: the prior network state is back (verified)")
+    return OK
+
+
+def revert_timer(args) -> int:
+    """Runs detached; reverts at the deadline unless the change was confirmed."""
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    while (left := args.deadline - time.time()) > 0:
+        time.sleep(min(left, 1.0))
+        entry = journal.read()
+        if entry is None or entry.deadline != args.deadline:
+            return OK  # confirmed or rolled back meanwhile
+    entry = journal.read()
+    if entry is None or entry.state != "pending" or entry.deadline != args.deadline:
+        return OK
+    return _restore(entry)
+
+
+def run(args) -> int:
+    return {"confirm": confirm, "rollback": rollback, "revert-timer": revert_timer}[args.command](args)

@@ -1,0 +1,38 @@
+"""``harvester-netsetup plan PROFILE``: the ordered changes an apply would make here."""
+
+from __future__ import annotations
+
+import json
+
+from tui.commands.common import INVALID, report
+from tui.commands.host_session import node_plan, open_for, say
+from tui.model.hoststate import as_data
+
+
+def run(args) -> int:
+    try:
+        host = open_for(args)
+    except PermissionError as exc:
+        say(f"error: {exc}")
+        return INVALID
+    try:
+        np = node_plan(host, args.profile, args.inventory)
+        if np.target is None:
+            return report(np.problems, args.json)
+        from tui.net.apply import prepare
+
+        full, _, steps = prepare(host.snapshot(), np.target)
+    finally:
+        host.close()
+    if args.json:
+        report(np.problems, True, {"steps": [s.as_data() for s in steps], "target": as_data(full.state)})
+        return 0
+    report(np.problems)
+    if not steps:
+        print("nothing to do: the host already matches the profile")
+    for i, s in enumerate(steps, 1):
+        print(f"{i:>3}. {s.describe()}")
+    return 0
+
+
+__all__ = ["run", "json"]

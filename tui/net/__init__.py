@@ -1,0 +1,32 @@
+"""The host side: everything that reads or changes this machine's network.
+
+`Host` is the small interface the rest of the tool uses; `open_host()` picks the real one
+(netlink) or the simulated demo node once, at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tui.model.hoststate import HostState
+from tui.model.inventory import Inventory
+from tui.model.plan import Step
+
+
+class Host(Protocol):
+    def inventory(self, include_virtual: bool = False) -> Inventory: ...
+    def snapshot(self) -> HostState: ...
+    def run(self, step: Step) -> None: ...
+    def reachable(self, ip: str, timeout: float = 1.0) -> bool: ...
+    def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list: ...
+    def close(self) -> None: ...
+
+
+def open_host(simulated: bool = False, bond_keys: tuple[str, ...] = ()) -> Host:
+    if simulated:
+        from tui.net.simulated import SimulatedHost
+
+        return SimulatedHost.demo()
+    from tui.net.real import RealHost
+
+    return RealHost(bond_keys)

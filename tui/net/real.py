@@ -1,0 +1,41 @@
+"""The real host: netlink for state, sysfs for the inventory's details, raw ICMP, DHCP."""
+
+from __future__ import annotations
+
+from tui.model.hoststate import HostState
+from tui.model.inventory import Inventory
+from tui.model.plan import Step
+from tui.net.netlink import NetlinkHost
+
+
+class RealHost:
+    def __init__(self, bond_keys: tuple[str, ...] = ()):
+        self.netlink = NetlinkHost(bond_keys)
+
+    def inventory(self, include_virtual: bool = False) -> Inventory:
+        from tui.net.inventory import read_inventory
+
+        return read_inventory(self.netlink.ipr, include_virtual)
+
+    def snapshot(self) -> HostState:
+        return self.netlink.snapshot()
+
+    def run(self, step: Step) -> None:
+        self.netlink.run(step)
+
+    def reachable(self, ip: str, timeout: float = 1.0) -> bool:
+        from tui.net.reach import ping
+
+        return ping(ip, timeout)
+
+    def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list:
+        from tui.net.dhcp import probe
+        from tui.net.tagged import temporary_vlan
+
+        if vlan is None:
+            return probe(ifname, timeout)
+        with temporary_vlan(self.netlink, ifname, vlan) as sub:
+            return probe(sub, timeout)
+
+    def close(self) -> None:
+        self.netlink.close()
