@@ -35,7 +35,11 @@ FORBIDDEN_IMPORTS = {"os", "time", "datetime", "random", "socket", "subprocess",
 FORBIDDEN_CALLS = {"open", "print", "input"}
 
 
-@pytest.mark.parametrize("path", [p for pkg in PURE_PACKAGES for p in sorted((ROOT / pkg).glob("*.py"))], ids=str)
+PURE_FILES = [p for pkg in PURE_PACKAGES for p in sorted((ROOT / pkg).glob("*.py"))] + [
+    ROOT / "tui/wizard/draft.py", ROOT / "tui/wizard/steps.py"]
+
+
+@pytest.mark.parametrize("path", PURE_FILES, ids=str)
 def test_pure_modules_have_no_side_effect_imports_or_calls(path):
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
@@ -50,3 +54,31 @@ def test_pure_modules_have_no_side_effect_imports_or_calls(path):
                 name.startswith(f + ".") for f in FORBIDDEN_IMPORTS), f"{path.name} imports {name}"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id not in FORBIDDEN_CALLS, f"{path.name} calls {node.func.id}()"
+
+
+SCREEN_FORBIDDEN = ("pyroute2", "kubernetes", "tui.net", "tui.kube")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "screens").glob("*.py")), ids=str)
+def test_screens_are_thin(path):
+    """Screens show data and send intents; netlink and cluster code stay behind the session."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        for name in names:
+            assert not any(name == f or name.startswith(f + ".") for f in SCREEN_FORBIDDEN), f"{path.name} imports {name}"
+
+
+def test_wizard_first_screen_does_not_load_netlink_or_kubernetes():
+    code = ("import os, tempfile; os.environ['HARVESTER_NETSETUP_RUN_DIR'] = tempfile.mkdtemp()\n"
+            "from tui.net.simulated import SimulatedHost\nfrom tui.wizard.session import Session\n"
+            "from screens.app import WizardApp\nimport asyncio, sys\n"
+            "async def main():\n"
+            "    app = WizardApp(Session(SimulatedHost.demo(0), tempfile.mkdtemp(), simulated=True))\n"
+            "    async with app.run_test(size=(80, 24)) as pilot:\n"
+            "        await pilot.pause()\n"
+            "asyncio.run(main())\n"
+            "print('loaded=' + ','.join(m for m in ('pyroute2', 'kubernetes') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "loaded="

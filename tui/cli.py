@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--demo", action="store_true", help="run the wizard on a simulated node (no root needed)")
     p.add_argument("--profile", help="prefill the wizard from this profile")
+    p.add_argument("--out", metavar="DIR", help="where the wizard writes the saved profile and config (default ./harvester-netsetup-out)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("schema", help="print the profile JSON Schema")
@@ -114,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
+        if not (args.demo or args.profile or sys.stdin.isatty()):
+            parser.print_help(sys.stderr)
+            return 2
+        args.module = "wizard"
     module = importlib.import_module(f"tui.commands.{args.module}")
     try:
         return module.run(args)

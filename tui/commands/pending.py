@@ -11,53 +11,40 @@ from tui.commands.host_session import say
 from tui.net import journal
 
 
-def _stop_timer(entry) -> None:
-    if entry.timer_pid and entry.timer_pid != os.getpid() and journal.alive(entry.timer_pid):
-        try:
-            os.kill(entry.timer_pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-
-
 def confirm(args) -> int:
+    from tui.net.apply import confirm_pending
+
     entry = journal.read()
-    if entry is None:
-        say("nothing is pending")
-        return OK
-    if entry.state != "pending":
+    if entry is not None and entry.state != "pending":
         say("error: the recorded apply did not finish; run 'harvester-netsetup rollback'")
         return INVALID
-    _stop_timer(entry)
-    journal.clear()
-    say("confirmed: the change stays")
+    say("confirmed: the change stays" if confirm_pending() else "nothing is pending")
     return OK
 
 
 def rollback(args) -> int:
     entry = journal.read()
-    if entry is None:
-        say("nothing to roll back")
-        return OK
-    if entry.state == "applying" and journal.alive(entry.pid) and entry.pid != os.getpid():
+    if entry is not None and entry.state == "applying" and journal.alive(entry.pid) and entry.pid != os.getpid():
         say(f"error: an apply is running (pid {entry.pid})")
         return INVALID
-    _stop_timer(entry)
-    return _restore(entry)
+    return _rollback()
 
 
-def _restore(entry) -> int:
+def _rollback() -> int:
     from tui.net import open_host
-    from tui.net.apply import restore
+    from tui.net.apply import rollback_pending
 
     host = open_host(simulated=False)
     try:
-        left = restore(host, entry.checkpoint, report=lambda e, t: say(f"{e}: {t}"))
+        left = rollback_pending(host, report=lambda e, t: say(f"{e}: {t}"))
     finally:
         host.close()
+    if left is None:
+        say("nothing to roll back")
+        return OK
     if left:
         say("error: could not fully restore: " + "; ".join(left))
         return INVALID
-    journal.clear()
     say("rolled back: the prior network state is back (verified)")
     return OK
 
@@ -73,7 +60,7 @@ def revert_timer(args) -> int:
     entry = journal.read()
     if entry is None or entry.state != "pending" or entry.deadline != args.deadline:
         return OK
-    return _restore(entry)
+    return _rollback()
 
 
 def run(args) -> int:

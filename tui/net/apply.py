@@ -78,7 +78,9 @@ def restore(host, checkpoint: Target, report: Report = _quiet) -> list[str]:
 
 
 def apply(host, target: Target, *, confirm_timeout: float | None = None, report: Report = _quiet,
-          ssh_ip: str | None = None) -> Outcome:
+          ssh_ip: str | None = None, timer: Callable[[float], int] | None = None) -> Outcome:
+    """``timer`` starts the revert timer of a pending change (default: a detached process);
+    the simulated node passes one that does nothing, its wizard counts down itself."""
     before = host.snapshot()
     full, checkpoint, steps = prepare(before, target)
     out = Outcome(ok=False, steps=steps)
@@ -113,8 +115,8 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
     out.ok = True
     if confirm_timeout is not None:
         deadline = time.time() + confirm_timeout
-        timer = start_timer(deadline)
-        journal.write(journal.Entry("pending", os.getpid(), checkpoint, deadline, timer, f"{len(steps)} steps"))
+        timer_pid = (timer or start_timer)(deadline)
+        journal.write(journal.Entry("pending", os.getpid(), checkpoint, deadline, timer_pid, f"{len(steps)} steps"))
         out.pending_until = deadline
     else:
         journal.clear()
@@ -129,3 +131,35 @@ def start_timer(deadline: float) -> int:
         start_new_session=True, close_fds=True,
     )
     return proc.pid
+
+
+def stop_timer(entry: journal.Entry) -> None:
+    import signal
+
+    if entry.timer_pid and entry.timer_pid != os.getpid() and journal.alive(entry.timer_pid):
+        try:
+            os.kill(entry.timer_pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+def confirm_pending() -> bool:
+    """Keep a pending change. False: nothing was pending."""
+    entry = journal.read()
+    if entry is None or entry.state != "pending":
+        return False
+    stop_timer(entry)
+    journal.clear()
+    return True
+
+
+def rollback_pending(host, report: Report = _quiet) -> list[str] | None:
+    """Restore the recorded checkpoint now. None: nothing recorded; else what still differs."""
+    entry = journal.read()
+    if entry is None:
+        return None
+    stop_timer(entry)
+    left = restore(host, entry.checkpoint, report)
+    if not left:
+        journal.clear()
+    return left

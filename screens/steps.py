@@ -1,0 +1,334 @@
+"""The wizard's screens. Thin: they show the session's data, write the draft, and run the
+session's blocking intents (probe, plan, apply) in workers that report by messages."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, ListItem, ListView, RichLog, Select, Static, TextArea
+
+from tui.wizard.draft import Draft, parse_field, show_field
+from tui.wizard.steps import STEPS, Field, step_for_path
+
+
+def _step(key: str):
+    return next(s for s in STEPS if s.key == key)
+
+
+class StepScreen(Screen):
+    """Title bar, a scrolling body, the step's problems, Back/Next, the footer."""
+
+    key = ""
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+        self.step = _step(self.key)
+
+    def compose(self) -> ComposeResult:
+        n = [s.key for s in self.app.steps].index(self.key) + 1
+        yield Static(f"harvester-netsetup  {n}/{len(self.app.steps)}  {self.step.title}", id="title")
+        with VerticalScroll(id="body"):
+            yield from self.body()
+            yield Static("", id="problems", classes="problem")
+        with Horizontal(id="nav"):
+            yield Button("Back", id="back", compact=True)
+            yield Button("Next", id="next", variant="primary", compact=True)
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.show_problems()
+
+    def show_problems(self) -> None:
+        if not self.step.prefixes:
+            return
+        problems = Draft.under(self.session.problems(), self.step.prefixes)
+        text = "\n".join(f"{'error' if p.is_error else 'warning'}: {p.path}: {p.message}" for p in problems)
+        self.query_one("#problems", Static).update(text)
+
+    def leave(self) -> bool:
+        return True
+
+    @on(Button.Pressed, "#next")
+    def _next(self) -> None:
+        self.app.action_next()
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.app.action_back()
+
+
+class FormScreen(StepScreen):
+    """Fields from the step's table; each edit goes to the draft and is checked at once."""
+
+    def body(self) -> ComposeResult:
+        for f in self.step.fields:
+            yield Label(f.label, classes="label", id=f"l-{_id(f.path)}")
+            value = self.session.draft.get(f.path)
+            if f.kind == "select":
+                default = value if value is not None else (f.default or f.choices[0])
+                yield Select([(c, c) for c in f.choices], value=default, allow_blank=False, id=_id(f.path), compact=True)
+            elif f.kind == "lines":
+                yield TextArea(show_field(f.kind, value), id=_id(f.path), compact=True)
+            else:
+                yield Input(show_field(f.kind, value), password=f.kind == "password", id=_id(f.path), compact=True, placeholder=f.placeholder)
+            yield Static(f.help, classes="help", id=f"h-{_id(f.path)}")
+            yield Static("", classes="problem", id=f"p-{_id(f.path)}")
+
+    def on_mount(self) -> None:
+        for f in self.step.fields:
+            if f.kind == "select" and self.session.draft.get(f.path) is None:
+                self.session.draft.set(f.path, self.query_one(f"#{_id(f.path)}", Select).value)
+        self.refresh_fields()
+        if self.step.fields:
+            self.query_one(f"#{_id(self.step.fields[0].path)}").focus()
+
+    def _field(self, widget_id: str) -> Field:
+        return next(f for f in self.step.fields if _id(f.path) == widget_id)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _changed(self, event) -> None:
+        widget = event.control if hasattr(event, "control") else event.text_area
+        f = self._field(widget.id)
+        text = widget.text if isinstance(widget, TextArea) else ("" if widget.value is None else str(widget.value))
+        msg = self.query_one(f"#p-{widget.id}", Static)
+        try:
+            self.session.draft.set(f.path, parse_field(f.kind, text))
+        except ValueError as exc:
+            msg.update(f"error: {f.path}: {exc}")
+            return
+        self.refresh_fields()
+
+    def refresh_fields(self) -> None:
+        problems = self.session.problems()
+        for f in self.step.fields:
+            shown = f.when is None or f.when(self.session.draft)
+            for wid in (_id(f.path), f"l-{_id(f.path)}", f"p-{_id(f.path)}", f"h-{_id(f.path)}"):
+                self.query_one(f"#{wid}").display = shown and (bool(f.help) or not wid.startswith("h-"))
+            mine = [p for p in problems if p.path == f.path]
+            self.query_one(f"#p-{_id(f.path)}", Static).update("\n".join(f"{'error' if p.is_error else 'warning'}: {p.message}" for p in mine))
+        self.show_problems()
+
+
+def _id(path: str) -> str:
+    return "f-" + path.replace(".", "-").replace("[", "_").replace("]", "")
+
+
+class WelcomeScreen(StepScreen):
+    key = "welcome"
+
+    def body(self) -> ComposeResult:
+        inv = self.session.inventory()
+        yield Static(f"Node {inv.hostname or '?'} ({inv.source}): {len(inv.physical())} NICs found.\n"
+                     "What do you want to do?")
+        yield ListView(
+            ListItem(Label("Write an install config for a new node"), id="mode-install"),
+            ListItem(Label("Reconfigure this node's network"), id="mode-node"),
+            id="modes")
+        yield Label("Or load a profile (path), then Next:", classes="label")
+        yield Input(placeholder="profiles/lacp-vlan-jumbo.yaml", id="load", compact=True)
+        yield Static("", id="loaded")
+
+    def on_mount(self) -> None:
+        self.query_one("#modes", ListView).focus()
+
+    @on(ListView.Selected)
+    def _mode(self, event: ListView.Selected) -> None:
+        self.session.install_config = event.item.id == "mode-install"
+        self.app.action_next()
+
+    @on(Input.Submitted, "#load")
+    def _load(self, event: Input.Submitted) -> None:
+        from tui.commands.common import load_profile_file
+
+        loaded = load_profile_file(event.value.strip())
+        if loaded.profile is None:
+            self.query_one("#loaded", Static).update("\n".join(p.line() for p in loaded.problems))
+            return
+        self.session.draft = Draft.from_profile(loaded)
+        self.query_one("#loaded", Static).update(f"loaded {event.value.strip()}")
+
+
+class NicsScreen(StepScreen):
+    """A table of NICs; Space or Enter toggles one. ``group`` is management or vlan."""
+
+    key = "nics"
+    group = "management"
+    extra: tuple[Field, ...] = ()
+
+    def body(self) -> ComposeResult:
+        yield Static("Enter/Space: select.  * selected  S your SSH session  D default route")
+        yield DataTable(id="nics", cursor_type="row")
+        yield Static("", id="chosen")
+        for f in self.extra:
+            yield Label(f.label, classes="label")
+            value = self.session.draft.get(f.path)
+            if f.kind == "select":
+                yield Select([(c, c) for c in f.choices], value=value or f.choices[0], allow_blank=False, id=_id(f.path), compact=True)
+            else:
+                yield Input(show_field(f.kind, value), id=_id(f.path), compact=True)
+
+    def selectable(self):
+        nics = self.session.inventory().physical()
+        if self.group == "vlan":
+            taken = {s.get("name") for s in self.session.draft.get("management.interfaces", [])}
+            nics = [n for n in nics if n.name not in taken]
+        return nics
+
+    def chosen(self) -> list[str]:
+        return [s.get("name") for s in self.session.draft.get(f"{self.group}.interfaces", []) if s.get("name")]
+
+    def on_mount(self) -> None:
+        t = self.query_one("#nics", DataTable)
+        t.add_columns("   ", "NIC", "MAC", "Link", "Driver/model", "IPv4")
+        self.redraw()
+        t.focus()
+        self.show_problems()
+
+    def redraw(self) -> None:
+        t = self.query_one("#nics", DataTable)
+        row = t.cursor_row
+        t.clear()
+        chosen = self.chosen()
+        for n in self.selectable():
+            speed = f"{n.speed // 1000}G" if n.speed and n.speed >= 1000 else (f"{n.speed}M" if n.speed else "-")
+            marks = ("*" if n.name in chosen else " ") + ("S" if n.ssh_session else " ") + ("D" if n.default_route else " ")
+            link = f"up {speed}" if n.carrier else "down"
+            model = f"{n.driver or '-'} {n.model or ''}"
+            t.add_row(marks, n.name[:10], n.hw_addr or "-", link, model[:12], (",".join(n.ipv4) or "-")[:18], key=n.name)
+        if t.row_count:
+            t.move_cursor(row=min(row, t.row_count - 1))
+        self.query_one("#chosen", Static).update("selected: " + (", ".join(chosen) or "none"))
+
+    @on(DataTable.RowSelected)
+    def _toggle(self, event: DataTable.RowSelected) -> None:
+        name = event.row_key.value
+        chosen = self.chosen()
+        chosen = [c for c in chosen if c != name] if name in chosen else chosen + [name]
+        inv = self.session.inventory()
+        self.session.draft.set(f"{self.group}.interfaces", [{"name": c, "mac": inv.by_name(c).hw_addr} if inv.by_name(c) and inv.by_name(c).hw_addr else {"name": c} for c in chosen])
+        self.redraw()
+        self.show_problems()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _extra(self, event) -> None:
+        f = next(x for x in self.extra if _id(x.path) == event.control.id)
+        try:
+            self.session.draft.set(f.path, parse_field(f.kind, "" if event.value is None else str(event.value)))
+        except ValueError:
+            return
+        self.show_problems()
+
+    def key_space(self) -> None:
+        t = self.query_one("#nics", DataTable)
+        if t.has_focus and t.row_count:
+            t.action_select_cursor()
+
+
+class UplinkScreen(NicsScreen):
+    key = "uplink"
+    group = "vlan"
+    extra = (
+        Field("vlan.cluster_network", "Cluster network name"),
+        Field("vlan.bond.mode", "Bond mode", "select", ("active-backup", "balance-tlb", "balance-alb", "802.3ad", "balance-rr", "balance-xor", "broadcast")),
+        Field("vlan.mtu", "MTU", "int"),
+    )
+
+    def on_mount(self) -> None:
+        if self.session.draft.get("vlan.cluster_network") is None:
+            self.session.draft.set("vlan.cluster_network", "vlan")
+            self.query_one(f"#{_id('vlan.cluster_network')}", Input).value = "vlan"
+        super().on_mount()
+
+    def leave(self) -> bool:
+        if not self.chosen():  # no uplink NIC: no default VLAN NIC at all
+            self.session.draft.set("vlan", None)
+        return True
+
+
+class NetworksScreen(StepScreen):
+    key = "networks"
+
+    def body(self) -> ComposeResult:
+        yield Static("VM networks. Fill the form and press Add; select one in the list and press Remove.")
+        yield ListView(id="nets")
+        for label, wid in (("Name", "n-name"), ("VLAN ID", "n-vlan"), ("Route mode (auto/manual)", "n-mode"),
+                           ("CIDR (manual)", "n-cidr"), ("Gateway (manual)", "n-gw")):
+            yield Label(label, classes="label")
+            yield Input(id=wid, compact=True)
+        with Horizontal(id="netbuttons"):
+            yield Button("Add", id="add", compact=True)
+            yield Button("Remove", id="remove", compact=True)
+        yield Static("", id="probe")
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.show_problems()
+
+    def redraw(self) -> None:
+        lv = self.query_one("#nets", ListView)
+        lv.clear()
+        for i, n in enumerate(self.session.draft.get("networks", [])):
+            r = n.get("route") or {}
+            lv.append(ListItem(Label(f"{n['name']}  vlan {n.get('vlan_id', '-')}  route {r.get('mode', '-')} {r.get('cidr', '')}"), id=f"net-{i}"))
+
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        v = {k: self.query_one(f"#{k}", Input).value.strip() for k in ("n-name", "n-vlan", "n-mode", "n-cidr", "n-gw")}
+        net: dict = {"name": v["n-name"]}
+        if v["n-vlan"]:
+            net["vlan_id"] = int(v["n-vlan"]) if v["n-vlan"].isdigit() else v["n-vlan"]
+        mode = v["n-mode"] or "auto"
+        net["route"] = {"mode": mode, **({"cidr": v["n-cidr"], "gateway": v["n-gw"]} if mode == "manual" else {})}
+        nets = self.session.draft.get("networks", []) + [net]
+        self.session.draft.set("networks", nets)
+        self.redraw()
+        self.show_problems()
+        if mode == "auto" and isinstance(net.get("vlan_id"), int):
+            self.probe(net["vlan_id"])
+
+    @work(thread=True, exclusive=True)
+    def probe(self, vid: int) -> None:
+        parent = f"{self.session.draft.get('vlan.cluster_network') or 'mgmt'}-br"
+        self.app.call_from_thread(self.query_one("#probe", Static).update, f"probing DHCP on VLAN {vid} ...")
+        try:
+            offers = self.session.probe_dhcp(parent, vid)
+            text = "; ".join(f"VLAN {vid}: {o.server} offers {o.ip}/{o.prefix} router {o.router}" for o in offers) or f"VLAN {vid}: no DHCP offer"
+        except Exception as exc:
+            text = f"VLAN {vid}: probe failed: {exc}"
+        self.app.call_from_thread(self.query_one("#probe", Static).update, text)
+
+    @on(Button.Pressed, "#remove")
+    def _remove(self) -> None:
+        lv = self.query_one("#nets", ListView)
+        if lv.index is None:
+            return
+        nets = self.session.draft.get("networks", [])
+        del nets[lv.index]
+        self.session.draft.set("networks", nets or None)
+        self.redraw()
+        self.show_problems()
+
+
+def make(key: str, session) -> Screen:
+    from screens.flow import ApplyScreen, DoneScreen, Ipv4Screen, ReviewScreen
+
+    special = {"welcome": WelcomeScreen, "nics": NicsScreen, "uplink": UplinkScreen, "networks": NetworksScreen,
+               "ipv4": Ipv4Screen, "review": ReviewScreen, "apply": ApplyScreen, "done": DoneScreen}
+    if key in special:
+        return special[key](session)
+    cls = type(f"{key.title()}Screen", (FormScreen,), {"key": key})
+    return cls(session)
+
+
+__all__ = ["make", "FormScreen", "StepScreen", "step_for_path", "time", "RichLog"]

@@ -1,0 +1,67 @@
+"""Every wizard screen at 80x24 on the simulated node (pytest-textual-snapshot; regenerate
+with --snapshot-update and review the SVGs under tests/__snapshots__/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
+
+# step key -> how to get there from the welcome screen (reconfigure-this-node path; the
+# install step exists only on the install-config path)
+OUT = "/tmp/harvester-netsetup-snapshots/out"  # fixed: the Done screen shows it
+NODE_PATH = ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "review", "apply", "done"]
+
+
+@pytest.fixture(autouse=True)
+def run_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+
+
+def _walk_to(target: str, install: bool = False):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(pilot, app)
+        if target == "welcome":
+            return
+        await pilot.press("enter" if install else "down", *([] if install else ["enter"]))
+        await settle(pilot, app)
+        await pick_nics(pilot, app, ["ens1f0", "ens1f1"])
+        while app.screen.key != target:
+            key = app.screen.key
+            if key == "vlan":
+                await fill(pilot, app, "f-management-vlan_id", "100")
+            if key == "node":
+                await fill(pilot, app, "f-node-hostname", "node7")
+                await fill(pilot, app, "f-node-dns", "10.0.0.53")
+            if key == "install":
+                await fill(pilot, app, "f-install-token", "token")
+                await fill(pilot, app, "f-install-vip", "10.0.100.99")
+                await fill(pilot, app, "f-install-device", "/dev/sda")
+            if key == "apply":
+                await pilot.click("#keep")
+                await settle(pilot, app)
+            await pilot.press("ctrl+n")
+            await settle(pilot, app, 0.3)
+            assert app.screen.key != key or key == target, f"stuck on {key}"
+        if target == "ipv4":
+            await pilot.click("#probe-dhcp")
+            await settle(pilot, app, 0.3)
+        if target == "bond":
+            await choose(pilot, app, "f-management-bond-mode", "802.3ad")
+        if target == "apply":
+            await settle(pilot, app, 0.5)
+            app.screen.query_one("#countdown").update("Keep this network? It reverts in 60 s unless you press Keep.")
+            app.screen._tick.stop()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("step", ["welcome"] + NODE_PATH)
+def test_screen(step, snap_compare, tmp_path):
+    assert snap_compare(demo_app(OUT), terminal_size=(80, 24), run_before=_walk_to(step))
+
+
+def test_install_screen(snap_compare, tmp_path):
+    assert snap_compare(demo_app(OUT), terminal_size=(80, 24), run_before=_walk_to("install", install=True))

@@ -1,0 +1,41 @@
+"""Drives the wizard with Textual's Pilot on the simulated node (shared by the wizard tests)."""
+
+from __future__ import annotations
+
+from screens.app import WizardApp
+from tui.net.simulated import SimulatedHost
+from tui.wizard.session import Session
+
+
+def demo_app(out_dir, install_config_first: bool = False) -> WizardApp:
+    return WizardApp(Session(SimulatedHost.demo(delay=0), str(out_dir), simulated=True))
+
+
+async def settle(pilot, app, seconds: float = 0.1) -> None:
+    await pilot.pause(seconds)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def fill(pilot, app, widget_id: str, text: str) -> None:
+    widget = app.screen.query_one(f"#{widget_id}")
+    widget.focus()
+    if hasattr(widget, "value") and isinstance(widget.value, str):
+        widget.value = ""
+    await pilot.press(*list(text))
+    await pilot.pause()
+
+
+async def choose(pilot, app, widget_id: str, value: str) -> None:
+    app.screen.query_one(f"#{widget_id}").value = value
+    await pilot.pause()
+
+
+async def pick_nics(pilot, app, names: list[str]) -> None:
+    table = app.screen.query_one("#nics")
+    table.focus()
+    rows = [k.value for k in table.rows]
+    for name in names:
+        table.move_cursor(row=rows.index(name))
+        await pilot.press("enter")
+        await pilot.pause()

@@ -1,0 +1,102 @@
+"""The profile being edited: profile-format data addressed by the same paths the validator
+reports (``management.ipv4.gateway``), so a problem reads the same in the wizard and the CLI."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from tui.model import problems as P
+from tui.model.dump import dump_profile
+from tui.model.inventory import Inventory
+from tui.model.load import Loaded, load_data
+from tui.model.validate import validate
+
+_INDEX = re.compile(r"^(.*)\[(\d+)\]$")
+
+
+def _split(path: str) -> list[str | int]:
+    out: list[str | int] = []
+    for part in path.split("."):
+        m = _INDEX.match(part)
+        if m:
+            out += [m.group(1), int(m.group(2))]
+        else:
+            out.append(part)
+    return out
+
+
+class Draft:
+    def __init__(self, data: dict | None = None):
+        self.data: dict = copy.deepcopy(data) if data else {"version": 1}
+
+    @classmethod
+    def from_profile(cls, loaded: Loaded) -> "Draft":
+        return cls(dump_profile(loaded.profile) if loaded.profile else None)
+
+    def get(self, path: str, default=None):
+        node = self.data
+        for key in _split(path):
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return node
+
+    def set(self, path: str, value) -> None:
+        """Set (or with ``None`` / empty remove) the value at ``path``, creating parents."""
+        keys = _split(path)
+        node = self.data
+        for key, nxt in zip(keys, keys[1:]):
+            if isinstance(key, int):
+                node = node[key]
+                continue
+            if not isinstance(node.get(key), (dict, list)):
+                node[key] = [] if isinstance(nxt, int) else {}
+            node = node[key]
+        last = keys[-1]
+        if value is None or value == "" or value == []:
+            if isinstance(node, dict):
+                node.pop(last, None)
+        else:
+            node[last] = value
+
+    def loaded(self) -> Loaded:
+        return load_data(copy.deepcopy(self.data))
+
+    def problems(self, inventory: Inventory | None) -> list[P.Problem]:
+        return validate(self.loaded(), inventory)
+
+    @staticmethod
+    def under(problems: list[P.Problem], prefixes: tuple[str, ...]) -> list[P.Problem]:
+        from tui.wizard.steps import under
+
+        return [p for p in problems if any(under(p.path, x) for x in prefixes)]
+
+
+def parse_field(kind: str, text: str):
+    """A form field's text as profile data; ValueError with an operator-readable message."""
+    text = text.strip()
+    if kind in ("text", "password", "select"):
+        return text or None
+    if kind == "int":
+        if not text:
+            return None
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError(f"{text!r} is not a whole number")
+        return int(text)
+    if kind == "list":
+        return [x for x in re.split(r"[,\s]+", text) if x] or None
+    if kind == "lines":
+        return [x.strip() for x in text.splitlines() if x.strip()] or None
+    raise ValueError(f"unknown field kind {kind}")
+
+
+def show_field(kind: str, value) -> str:
+    if value is None:
+        return ""
+    if kind == "list":
+        return ", ".join(str(v) for v in value)
+    if kind == "lines":
+        return "\n".join(value)
+    return str(value)

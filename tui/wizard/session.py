@@ -1,0 +1,115 @@
+"""One wizard session: the draft, the host (real or simulated, chosen once at start-up) and
+the intents the screens send. Every method here may block; the screens call them from
+Textual workers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from tui.model import problems as P
+from tui.model.inventory import Inventory
+from tui.model.selectors import resolve
+from tui.model.topology import node_target
+from tui.wizard.draft import Draft
+
+
+@dataclass
+class Session:
+    host: object
+    out_dir: str
+    draft: Draft = field(default_factory=Draft)
+    install_config: bool = True  # True: write an install config; False: reconfigure this node
+    simulated: bool = False
+    _inventory: Inventory | None = None
+    written: list[str] = field(default_factory=list)
+    pending_until: float | None = None
+
+    def inventory(self, refresh: bool = False) -> Inventory:
+        if self._inventory is None or refresh:
+            self._inventory = self.host.inventory()
+        return self._inventory
+
+    def problems(self) -> list[P.Problem]:
+        return self.draft.problems(self.inventory())
+
+    def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list:
+        return self.host.probe_dhcp(ifname, vlan, timeout)
+
+    def plan_steps(self) -> list:
+        from tui.net.apply import prepare
+
+        target = self._target()
+        return prepare(self.host.snapshot(), target)[2] if target else []
+
+    def _target(self):
+        loaded = self.draft.loaded()
+        if loaded.profile is None or loaded.profile.management is None:
+            return None
+        res = resolve(loaded.profile, self.inventory())
+        return node_target(loaded.profile, res.management, res.vlan)
+
+    def rendered_config(self, for_screen: bool = False) -> str:
+        """The Harvester config; ``for_screen`` masks the token and the password."""
+        import copy
+
+        from tui.render.node import CONFIG_NAME, render_node
+        from tui.render.yaml_out import dump
+
+        r = render_node(self.draft.loaded(), self.inventory(), "harvester")
+        if not r.ok:
+            return ""
+        if not for_screen:
+            return r.files.get(CONFIG_NAME, "")
+        return dump(_masked(copy.deepcopy(r.config)))
+
+    def apply_network(self, report, confirm_timeout: float = 60.0):
+        """Apply, verified; the change stays pending until ``keep()`` (or reverts)."""
+        from tui.net.apply import apply
+
+        timer = (lambda deadline: 0) if self.simulated else None  # demo: the screen counts down
+        out = apply(self.host, self._target(), confirm_timeout=confirm_timeout, report=report, timer=timer)
+        self.pending_until = out.pending_until
+        return out
+
+    def keep(self) -> bool:
+        from tui.net.apply import confirm_pending
+
+        self.pending_until = None
+        return confirm_pending()
+
+    def revert(self, report) -> list[str] | None:
+        from tui.net.apply import rollback_pending
+
+        self.pending_until = None
+        return rollback_pending(self.host, report)
+
+    def write_outputs(self) -> list[str]:
+        """The saved profile (replays this session unattended) and the rendered config."""
+        from tui.files import write_tree
+        from tui.model.dump import dump_profile
+        from tui.render.node import CONFIG_NAME
+        from tui.render.yaml_out import dump
+
+        loaded = self.draft.loaded()
+        files = {"profile.yaml": dump(dump_profile(loaded.profile), header="harvester-netsetup profile: replay with 'harvester-netsetup run --profile profile.yaml'")}
+        config = self.rendered_config()
+        if config:
+            files[CONFIG_NAME] = config
+        self.written = write_tree(self.out_dir, files)
+        return self.written
+
+
+SECRET_KEYS = ("token", "password")
+
+
+def _masked(data):
+    if isinstance(data, dict):
+        return {k: ("********" if k in SECRET_KEYS and v else _masked(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_masked(v) for v in data]
+    return data
+
+
+def default_out_dir() -> str:
+    return os.environ.get("HARVESTER_NETSETUP_OUT", os.path.join(os.getcwd(), "harvester-netsetup-out"))
