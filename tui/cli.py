@@ -98,6 +98,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=_seconds, default=6.0, metavar="SEC")
     s.add_argument("--json", action="store_true")
     s.set_defaults(module="probe_dhcp")
+
+    s = sub.add_parser("cluster", help="the cluster side: default VLAN NIC, VM networks, settings")
+    csub = s.add_subparsers(dest="cluster_command", metavar="SUBCOMMAND", required=True)
+    for name, text in (("plan", "show the changes against the cluster (server-side dry-run)"),
+                       ("apply", "create or merge-patch the objects, then wait for the nodes")):
+        c = csub.add_parser(name, help=text)
+        c.add_argument("profile")
+        c.add_argument("--kubeconfig", metavar="FILE")
+        c.add_argument("--inventory", metavar="FILE", help="resolve uplink selectors against this inventory")
+        c.add_argument("--json", action="store_true")
+        if name == "apply":
+            c.add_argument("--wait", type=_seconds, metavar="SEC", help="wait up to SEC for every matched node's VlanStatus")
+        c.set_defaults(module="cluster")
+    c = csub.add_parser("nics", help="which NICs the nodes have (the VLAN NIC picker's list)")
+    c.add_argument("--kubeconfig", metavar="FILE")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(module="cluster")
     return p
 
 

@@ -1,0 +1,143 @@
+"""Plan and apply the cluster objects: server-side dry-run for the plan; for the apply one
+list per kind, then one write per object that changes (create, or merge-patch guarded by
+resourceVersion with bounded re-read on 409), in dependency order; then wait for each
+matched node's VlanStatus and the ClusterNetwork to be ready."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from tui.kube.cluster import Cluster, ClusterError, api_error
+from tui.render.cluster_objects import Obj, merge_patch as merge
+
+VOLATILE = ("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp")
+CONFLICT_RETRIES = 5
+
+
+@dataclass
+class Change:
+    obj: Obj
+    action: str  # create | update | unchanged
+    fields: list[str] = field(default_factory=list)
+
+
+def _clean(obj: dict) -> dict:
+    meta = {k: v for k, v in obj.get("metadata", {}).items() if k not in VOLATILE}
+    return {**{k: v for k, v in obj.items() if k not in ("metadata", "status")}, "metadata": meta}
+
+
+def diff_paths(old, new, prefix: str = "") -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for k in sorted(set(old) | set(new)):
+            out += diff_paths(old.get(k), new.get(k), f"{prefix}.{k}" if prefix else k)
+        return out
+    return [] if old == new else [prefix]
+
+
+def change_for(o: Obj, current: dict | None) -> Change:
+    if current is None:
+        return Change(o, "create")
+    after = merge(current, o.body)
+    paths = diff_paths(_clean(current), _clean(after))
+    return Change(o, "update" if paths else "unchanged", paths)
+
+
+def plan(cluster: Cluster, objs: list[Obj]) -> list[Change]:
+    """What apply would do, each write checked by the server (schema and webhooks) in dry-run."""
+    from kubernetes.client.exceptions import ApiException
+
+    out = []
+    for o in objs:
+        current = cluster.get(o)
+        ch = change_for(o, current)
+        try:
+            if ch.action == "create":
+                cluster.create(o, dry_run=True)
+            elif ch.action == "update":
+                result = cluster.patch(o, o.body, dry_run=True)
+                ch.fields = diff_paths(_clean(current), _clean(result))
+                if not ch.fields:
+                    ch.action = "unchanged"
+        except ApiException as exc:
+            raise api_error(exc, o.ref) from exc
+        out.append(ch)
+    return out
+
+
+def apply(cluster: Cluster, objs: list[Obj], report=lambda text: None) -> list[Change]:
+    from kubernetes.client.exceptions import ApiException
+
+    existing: dict[tuple, dict[str, dict]] = {}
+    done = []
+    for o in objs:
+        kind = (o.group, o.version, o.plural, o.namespace)
+        if kind not in existing:
+            existing[kind] = {i["metadata"]["name"]: i for i in cluster.list(o.group, o.version, o.plural, o.namespace)}
+        current = existing[kind].get(o.name)
+        for attempt in range(CONFLICT_RETRIES + 1):
+            ch = change_for(o, current)
+            try:
+                if ch.action == "create":
+                    cluster.create(o)
+                elif ch.action == "update":
+                    body = merge(o.body, {"metadata": {"resourceVersion": current["metadata"]["resourceVersion"]}})
+                    cluster.patch(o, body)
+                break
+            except ApiException as exc:
+                if exc.status == 409 and attempt < CONFLICT_RETRIES:
+                    report(f"{o.ref}: conflict, re-reading ({attempt + 1}/{CONFLICT_RETRIES})")
+                    current = cluster.get(o)
+                    continue
+                raise api_error(exc, o.ref) from exc
+        report(f"{o.ref}: {ch.action}" + (f" ({', '.join(ch.fields)})" if ch.fields else ""))
+        done.append(ch)
+    return done
+
+
+@dataclass
+class NodeReady:
+    node: str
+    ready: bool
+    message: str
+
+
+def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda text: None, poll: float = 0.5) -> list[NodeReady]:
+    """Each matched node's VlanStatus ready, and the ClusterNetwork ready; per node."""
+    from tui.kube.simulated_api import vlanstatus_name
+    from tui.model.cluster_checks import matched_nodes
+
+    vcs = [o for o in objs if o.plural == "vlanconfigs"]
+    if not vcs:
+        return []
+    nodes = cluster.nodes()
+    deadline = time.monotonic() + seconds
+    while True:
+        result: list[NodeReady] = []
+        for vc in vcs:
+            cn = vc.body["spec"]["clusterNetwork"]
+            for node in sorted(matched_nodes(vc.body["spec"].get("nodeSelector"), nodes)):
+                vs = cluster.get(Obj(vc.group, vc.version, "vlanstatuses", "VlanStatus", vlanstatus_name(cn, node), None, {}))
+                cond = _condition(vs, "ready")
+                result.append(NodeReady(node, cond is not None and cond.get("status") == "True",
+                                        (cond or {}).get("message") or ("no VlanStatus yet" if vs is None else "")))
+            cnobj = cluster.get(Obj(vc.group, vc.version, "clusternetworks", "ClusterNetwork", cn, None, {}))
+            cond = _condition(cnobj, "ready")
+            result.append(NodeReady(f"clusternetwork/{cn}", cond is not None and cond.get("status") == "True", ""))
+        failed = [r for r in result if not r.ready and r.message and "no VlanStatus" not in r.message]
+        if all(r.ready for r in result) or failed or time.monotonic() > deadline:
+            for r in result:
+                report(f"{r.node}: {'ready' if r.ready else 'NOT ready'}" + (f" ({r.message})" if r.message else ""))
+            return result
+        time.sleep(poll)
+
+
+def _condition(obj: dict | None, kind: str) -> dict | None:
+    for c in ((obj or {}).get("status") or {}).get("conditions") or []:
+        if c.get("type") == kind:
+            return c
+    return None
+
+
+__all__ = ["plan", "apply", "wait_ready", "Change", "ClusterError"]

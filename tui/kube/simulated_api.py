@@ -1,0 +1,409 @@
+"""A Kubernetes API server on loopback for the demo and the tests: real HTTP, the real
+Harvester CRD schemas (tui/kube/crds/, validated with jsonschema, defaults applied),
+resourceVersion with 409 on stale writes, dryRun, merge-patch, discovery, and a small
+"controller" that answers a VlanConfig with per-node VlanStatus like Harvester's agent.
+
+Tests steer it: ``reject`` (a webhook's 4xx), ``conflicts`` (409s before a write lands),
+``down()``. It is a simulated backend, never a stand-in for the code under test."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from urllib.parse import parse_qs, urlparse
+
+import yaml
+
+from tui.render.cluster_objects import merge_patch
+
+NODE_NICS = {  # the demo's three nodes: ens1f1 is missing on node-2 ("66.67 %")
+    "harvester-node-0": ["eno1", "eno2", "ens1f0", "ens1f1"],
+    "harvester-node-1": ["eno1", "eno2", "ens1f0", "ens1f1"],
+    "harvester-node-2": ["eno1", "eno2", "ens1f0"],
+}
+
+
+@dataclass
+class Crd:
+    group: str
+    version: str
+    plural: str
+    kind: str
+    namespaced: bool
+    schema: dict
+    status_subresource: bool
+
+
+def load_crds(dialect: str = "v1.1+") -> list[Crd]:
+    root = resources.files("tui.kube") / "crds"
+    files = [f for f in root.iterdir() if f.name.endswith(".yaml")]
+    if dialect == "v1.0":
+        legacy = [f for f in (root / "v1.0").iterdir() if f.name.endswith(".yaml")]
+        files = [f for f in files if "network.harvesterhci.io_" not in f.name] + legacy
+    out = []
+    for f in sorted(files, key=lambda f: f.name):
+        doc = yaml.safe_load(f.read_text())
+        spec = doc["spec"]
+        for v in spec["versions"]:
+            if v.get("served", True):
+                out.append(Crd(spec["group"], v["name"], spec["names"]["plural"], spec["names"]["kind"],
+                               spec["scope"] == "Namespaced", v.get("schema", {}).get("openAPIV3Schema", {}),
+                               "status" in (v.get("subresources") or {})))
+    return out
+
+
+def vlanstatus_name(cn: str, node: str) -> str:
+    s = f"{cn}-{node}"
+    return f"{s[:54]}-{zlib.crc32(s.encode()) & 0xffffffff:08x}"
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, reason: str, message: str, causes: list | None = None):
+        super().__init__(message)
+        self.code, self.reason, self.message, self.causes = code, reason, message, causes or []
+
+    def body(self, kind: str = "", name: str = "") -> dict:
+        details = {"name": name, "kind": kind}
+        if self.causes:
+            details["causes"] = self.causes
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": self.message,
+                "reason": self.reason, "details": details, "code": self.code}
+
+
+def _defaults(schema: dict, obj):
+    if not isinstance(obj, dict) or schema.get("type") != "object":
+        return
+    for key, sub in (schema.get("properties") or {}).items():
+        if key not in obj and "default" in sub:
+            obj[key] = copy.deepcopy(sub["default"])
+        if key in obj:
+            if sub.get("type") == "object":
+                _defaults(sub, obj[key])
+            elif sub.get("type") == "array" and isinstance(obj[key], list):
+                for item in obj[key]:
+                    _defaults(sub.get("items") or {}, item)
+
+
+@dataclass
+class State:
+    crds: list[Crd]
+    objects: dict = field(default_factory=dict)  # (plural, ns, name) -> object
+    rv: int = 1000
+    rejections: dict = field(default_factory=dict)  # (plural, name) -> (code, message, field)
+    conflicts: dict = field(default_factory=dict)  # (plural, name) -> remaining 409s
+    requests: list = field(default_factory=list)  # (method, path) of every request
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+class SimulatedApi:
+    def __init__(self, dialect: str = "v1.1+", version: str = "v1.6.1", nodes: dict | None = None, agent_delay: float = 0.05):
+        self.state = State(load_crds(dialect))
+        self.dialect, self.version = dialect, version
+        self.nodes = nodes if nodes is not None else NODE_NICS
+        self.agent_delay = agent_delay
+        self.server: ThreadingHTTPServer | None = None
+        self._seed()
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def start(self) -> "SimulatedApi":
+        api = self
+
+        class Handler(_Handler):
+            pass
+
+        Handler.api = api
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def down(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def kubeconfig(self, token: str = "demo-token") -> str:
+        return yaml.safe_dump({
+            "apiVersion": "v1", "kind": "Config", "current-context": "sim",
+            "clusters": [{"name": "sim", "cluster": {"server": self.url}}],
+            "users": [{"name": "sim", "user": {"token": token}}],
+            "contexts": [{"name": "sim", "context": {"cluster": "sim", "user": "sim"}}],
+        })
+
+    # ---- steering ----------------------------------------------------------------------------
+    def reject(self, plural: str, name: str, code: int, message: str, field_path: str = "") -> None:
+        self.state.rejections[(plural, name)] = (code, message, field_path)
+
+    def conflict(self, plural: str, name: str, times: int) -> None:
+        self.state.conflicts[(plural, name)] = times
+
+    def get(self, plural: str, name: str, namespace: str | None = None):
+        return copy.deepcopy(self.state.objects.get((plural, namespace, name)))
+
+    # ---- seed ----------------------------------------------------------------------------------
+    def _seed(self) -> None:
+        now = _now()
+        self._store("settings", None, {"apiVersion": "harvesterhci.io/v1beta1", "kind": "Setting",
+                                       "metadata": {"name": "server-version"}, "value": self.version, "default": ""})
+        if self.dialect == "v1.0":
+            self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "ClusterNetwork",
+                                                  "metadata": {"name": "vlan"}, "enable": False, "config": {}})
+            for node, nics in self.nodes.items():
+                self._store("nodenetworks", None, {
+                    "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "NodeNetwork",
+                    "metadata": {"name": f"{node}-vlan", "labels": {"network.harvesterhci.io/nodename": node}},
+                    "spec": {"nodeName": node, "type": "vlan"},
+                    "status": {"nics": [{"name": n, "index": i + 2, "masterIndex": 0, "type": "device", "state": "up"} for i, n in enumerate(nics)]}})
+            return
+        self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "ClusterNetwork",
+                                              "metadata": {"name": "mgmt"},
+                                              "status": {"conditions": [{"type": "ready", "status": "True", "lastUpdateTime": now}]}})
+        self._store("linkmonitors", None, {
+            "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "LinkMonitor", "metadata": {"name": "nic"},
+            "spec": {"targetLinkRule": {"typeRule": "device"}},
+            "status": {"linkStatus": {node: [{"name": n, "index": i + 2, "type": "device", "mac": f"52:54:00:00:{j:02x}:{i:02x}",
+                                              "state": "up", "masterIndex": 0} for i, n in enumerate(nics)]
+                                      for j, (node, nics) in enumerate(self.nodes.items())}}})
+
+    def crd(self, group: str, version: str, plural: str) -> Crd | None:
+        return next((c for c in self.state.crds if (c.group, c.version, c.plural) == (group, version, plural)), None)
+
+    def _store(self, plural: str, ns: str | None, obj: dict) -> dict:
+        st = self.state
+        st.rv += 1
+        meta = obj.setdefault("metadata", {})
+        meta["resourceVersion"] = str(st.rv)
+        meta.setdefault("uid", f"uid-{st.rv}")
+        meta.setdefault("creationTimestamp", _now())
+        meta["generation"] = meta.get("generation", 0) + 1
+        st.objects[(plural, ns, meta["name"])] = obj
+        return obj
+
+    # ---- the simulated agent --------------------------------------------------------------------
+    def _after_write(self, plural: str, obj: dict) -> None:
+        if plural != "vlanconfigs":
+            return
+        threading.Timer(self.agent_delay, self._agent, args=(copy.deepcopy(obj),)).start()
+
+    def _agent(self, vc: dict) -> None:
+        spec = vc.get("spec", {})
+        cn, selector = spec.get("clusterNetwork"), spec.get("nodeSelector") or {}
+        with self.state.lock:
+            for node, nics in self.nodes.items():
+                if selector and selector.get("kubernetes.io/hostname") not in (None, node):
+                    continue
+                missing = [n for n in spec.get("uplink", {}).get("nics", []) if n not in nics]
+                cond = {"type": "ready", "status": "False" if missing else "True",
+                        "message": f"get link {missing[0]} failed: Link not found" if missing else "", "lastUpdateTime": _now()}
+                self._store("vlanstatuses", None, {
+                    "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "VlanStatus",
+                    "metadata": {"name": vlanstatus_name(cn, node), "labels": {"network.harvesterhci.io/clusternetwork": cn,
+                                 "network.harvesterhci.io/vlanconfig": vc["metadata"]["name"], "network.harvesterhci.io/node": node}},
+                    "status": {"clusterNetwork": cn, "vlanConfig": vc["metadata"]["name"], "linkMonitor": cn, "node": node,
+                               "conditions": [cond]}})
+            cnobj = self.state.objects.get(("clusternetworks", None, cn))
+            if cnobj is not None:
+                cnobj["status"] = {"conditions": [{"type": "ready", "status": "True", "lastUpdateTime": _now()}]}
+                self._store("clusternetworks", None, cnobj)
+
+    # ---- request handling (called by the HTTP handler) -----------------------------------------
+    def handle(self, method: str, path: str, query: dict, body: dict | None, content_type: str):
+        dry = "All" in query.get("dryRun", [])
+        self.state.requests.append((method, path + ("?dryRun=All" if dry else "")))
+        parts = [p for p in path.split("/") if p]
+        if path == "/version":
+            return 200, {"major": "1", "minor": "30", "gitVersion": "v1.30.4+rke2r1"}
+        if parts == ["api"]:
+            return 200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
+        if parts == ["api", "v1"]:
+            return 200, {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+                {"name": "nodes", "namespaced": False, "kind": "Node", "verbs": ["get", "list"]},
+                {"name": "namespaces", "namespaced": False, "kind": "Namespace", "verbs": ["get", "list"]}]}
+        if parts[:3] == ["api", "v1", "nodes"]:
+            return 200, {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": str(self.state.rv)},
+                         "items": [{"metadata": {"name": n, "labels": {"kubernetes.io/hostname": n}}} for n in self.nodes]}
+        if parts == ["apis"]:
+            groups = sorted({c.group for c in self.state.crds} | {"apiextensions.k8s.io"})
+            return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+                {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v} for v in self._versions(g)],
+                 "preferredVersion": {"groupVersion": f"{g}/{self._versions(g)[0]}", "version": self._versions(g)[0]}} for g in groups]}
+        if parts[:4] == ["apis", "apiextensions.k8s.io", "v1", "customresourcedefinitions"]:
+            return 200, self._crd_list(parts[4] if len(parts) > 4 else None)
+        if len(parts) == 3 and parts[0] == "apis":
+            return 200, {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": f"{parts[1]}/{parts[2]}", "resources": [
+                {"name": c.plural, "singularName": c.kind.lower(), "namespaced": c.namespaced, "kind": c.kind,
+                 "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]}
+                for c in self.state.crds if (c.group, c.version) == (parts[1], parts[2])]}
+        if len(parts) >= 4 and parts[0] == "apis":
+            return self._objects(method, parts, query, body, content_type)
+        raise ApiError(404, "NotFound", f"the server could not find the requested resource ({path})")
+
+    def _versions(self, group: str) -> list[str]:
+        if group == "apiextensions.k8s.io":
+            return ["v1"]
+        return sorted({c.version for c in self.state.crds if c.group == group})
+
+    def _crd_list(self, name: str | None):
+        items = [{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                  "metadata": {"name": f"{c.plural}.{c.group}"},
+                  "spec": {"group": c.group, "names": {"plural": c.plural, "kind": c.kind},
+                           "scope": "Namespaced" if c.namespaced else "Cluster",
+                           "versions": [{"name": c.version, "served": True, "storage": True, "schema": {"openAPIV3Schema": c.schema}}]}}
+                 for c in self.state.crds]
+        if name:
+            found = [i for i in items if i["metadata"]["name"] == name]
+            if not found:
+                raise ApiError(404, "NotFound", f'customresourcedefinitions.apiextensions.k8s.io "{name}" not found')
+            return found[0]
+        return {"kind": "CustomResourceDefinitionList", "apiVersion": "apiextensions.k8s.io/v1", "items": items}
+
+    def _objects(self, method, parts, query, body, content_type):
+        group, version = parts[1], parts[2]
+        rest = parts[3:]
+        ns = None
+        if rest[0] == "namespaces" and len(rest) >= 3:
+            ns, rest = rest[1], rest[2:]
+        crd = self.crd(group, version, rest[0])
+        if crd is None:
+            raise ApiError(404, "NotFound", f"the server could not find the requested resource ({'/'.join(parts)})")
+        name = rest[1] if len(rest) > 1 else None
+        subresource = rest[2] if len(rest) > 2 else None
+        dry = "All" in query.get("dryRun", [])
+        with self.state.lock:
+            key = (crd.plural, ns, name)
+            if method == "GET" and name is None:
+                items = [copy.deepcopy(o) for (p, n, _), o in sorted(self.state.objects.items(), key=lambda kv: kv[0][2])
+                         if p == crd.plural and (ns is None or n == ns)]
+                return 200, {"apiVersion": f"{group}/{version}", "kind": f"{crd.kind}List",
+                             "metadata": {"resourceVersion": str(self.state.rv)}, "items": items}
+            current = self.state.objects.get(key)
+            if method == "GET":
+                if current is None:
+                    raise ApiError(404, "NotFound", f'{crd.plural}.{group} "{name}" not found')
+                return 200, copy.deepcopy(current)
+            if method == "DELETE":
+                if current is None:
+                    raise ApiError(404, "NotFound", f'{crd.plural}.{group} "{name}" not found')
+                if not dry:
+                    del self.state.objects[key]
+                return 200, {"kind": "Status", "apiVersion": "v1", "status": "Success"}
+            if method == "POST":
+                name = (body or {}).get("metadata", {}).get("name")
+                key = (crd.plural, ns, name)
+                if key in self.state.objects:
+                    raise ApiError(409, "AlreadyExists", f'{crd.plural}.{group} "{name}" already exists')
+                new = copy.deepcopy(body or {})
+                code = 201
+            elif method in ("PUT", "PATCH"):
+                if current is None:
+                    raise ApiError(404, "NotFound", f'{crd.plural}.{group} "{name}" not found')
+                if method == "PUT":
+                    new = copy.deepcopy(body or {})
+                    rv = new.get("metadata", {}).get("resourceVersion")
+                    if rv and rv != current["metadata"]["resourceVersion"]:
+                        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified; please apply your changes to the latest version and try again')
+                else:
+                    if "merge-patch" not in content_type and "json-patch" not in content_type:
+                        raise ApiError(415, "UnsupportedMediaType", f"the body of the request was in an unknown format: {content_type}")
+                    rv = (body or {}).get("metadata", {}).get("resourceVersion")
+                    if rv and rv != current["metadata"]["resourceVersion"]:
+                        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified')
+                    new = merge_patch(copy.deepcopy(current), copy.deepcopy(body or {}))
+                if subresource != "status" and crd.status_subresource:
+                    new["status"] = current.get("status")
+                new.setdefault("metadata", {})["name"] = name
+                for k in ("uid", "creationTimestamp", "generation", "resourceVersion"):
+                    if k in current["metadata"]:
+                        new["metadata"][k] = current["metadata"][k]
+                code = 200
+            else:
+                raise ApiError(405, "MethodNotAllowed", f"{method} is not supported")
+            self._admit(crd, name, ns, new)
+            if (crd.plural, name) in self.state.conflicts and self.state.conflicts[(crd.plural, name)] > 0 and not dry:
+                self.state.conflicts[(crd.plural, name)] -= 1
+                raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified; please apply your changes to the latest version and try again')
+            if dry:
+                return code, new
+            stored = self._store(crd.plural, ns, new)
+            self._after_write(crd.plural, stored)
+            return code, copy.deepcopy(stored)
+
+    def _admit(self, crd: Crd, name: str | None, ns: str | None, obj: dict) -> None:
+        import jsonschema
+
+        if not name:
+            raise ApiError(422, "Invalid", f"{crd.kind} is invalid: metadata.name: Required value: name is required",
+                           [{"field": "metadata.name", "message": "Required value"}])
+        if crd.namespaced:
+            obj["metadata"]["namespace"] = ns
+        _defaults(crd.schema, obj)
+        schema = _jsonschema(crd.schema)
+        errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(obj), key=lambda e: list(e.absolute_path))
+        if errors:
+            causes = [{"field": ".".join(str(p) for p in e.absolute_path) or "<root>", "message": e.message, "reason": "FieldValueInvalid"} for e in errors]
+            text = ", ".join(f"{c['field']}: Invalid value: {c['message']}" for c in causes)
+            raise ApiError(422, "Invalid", f'{crd.kind}.{crd.group} "{name}" is invalid: {text}', causes)
+        rule = self.state.rejections.get((crd.plural, name))
+        if rule:
+            code, message, field_path = rule
+            raise ApiError(code, "BadRequest" if code == 400 else "Invalid",
+                           f'admission webhook "validator.harvesterhci.io" denied the request: {message}',
+                           [{"field": field_path, "message": message}] if field_path else [])
+
+
+def _jsonschema(schema):
+    """The CRD's structural schema as JSON Schema: drop the x-kubernetes-* and nullable keys."""
+    if isinstance(schema, dict):
+        out = {k: _jsonschema(v) for k, v in schema.items() if not k.startswith("x-kubernetes") and k not in ("nullable", "format")}
+        if schema.get("nullable") and "type" in out:
+            out["type"] = [out["type"], "null"]
+        if schema.get("x-kubernetes-int-or-string"):
+            out.pop("type", None)
+        return out
+    if isinstance(schema, list):
+        return [_jsonschema(v) for v in schema]
+    return schema
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class _Handler(BaseHTTPRequestHandler):
+    api: SimulatedApi
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def _do(self) -> None:
+        url = urlparse(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+            if self.headers.get("Authorization", "") in ("", "Bearer bad-token"):
+                raise ApiError(401, "Unauthorized", "Unauthorized")
+            code, out = self.api.handle(self.command, url.path, parse_qs(url.query), body, self.headers.get("Content-Type", ""))
+        except ApiError as exc:
+            code, out = exc.code, exc.body()
+        except ValueError:
+            code, out = 400, ApiError(400, "BadRequest", "the request body is not JSON").body()
+        data = json.dumps(out).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _do

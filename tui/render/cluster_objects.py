@@ -1,0 +1,137 @@
+"""The Kubernetes objects a profile's cluster side becomes — pure.
+
+v1.1+ (harvester-network-api.md §1–§2, §5, §7): ClusterNetwork, VlanConfig (linkAttributes
+always present), NADs with the config JSON exactly as the Harvester UI writes it, the labels
+clusternetwork/type/vlan-id and the route annotation, Settings as compact JSON strings.
+v1.0 (§1.7, §6): ClusterNetwork ``vlan`` (enable, config.defaultPhysicalNIC), a NodeNetwork
+NIC override for the profile's node, NADs on ``harvester-br0``.
+Objects come in dependency order: ClusterNetwork, VlanConfig/NodeNetwork, NADs, Settings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from tui.model.profile import Network, Profile
+
+NET_GROUP, NAD_GROUP, SETTING_GROUP = "network.harvesterhci.io", "k8s.cni.cncf.io", "harvesterhci.io"
+LABEL = "network.harvesterhci.io/"
+
+
+@dataclass(frozen=True)
+class Obj:
+    group: str
+    version: str
+    plural: str
+    kind: str
+    name: str
+    namespace: str | None
+    body: dict  # the whole object as sent (apiVersion, kind, metadata, fields)
+
+    @property
+    def ref(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.plural}/{where}{self.name}"
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge-patch: what the API server does with application/merge-patch+json."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = merge_patch(out.get(k), v)
+    return out
+
+
+def compact(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _obj(group, version, plural, kind, name, namespace=None, labels=None, annotations=None, **fields) -> Obj:
+    meta: dict = {"name": name}
+    if namespace:
+        meta["namespace"] = namespace
+    if labels:
+        meta["labels"] = labels
+    if annotations:
+        meta["annotations"] = annotations
+    return Obj(group, version, plural, kind, name, namespace,
+               {"apiVersion": f"{group}/{version}", "kind": kind, "metadata": meta, **fields})
+
+
+def nad_config(name: str, bridge: str, vlan_id: int | None, mtu: int | None) -> str:
+    cfg: dict = {"cniVersion": "0.3.1", "name": name, "type": "bridge", "bridge": bridge, "promiscMode": True}
+    if vlan_id is not None:
+        cfg["vlan"] = vlan_id
+    cfg["ipam"] = {}
+    if mtu:
+        cfg["mtu"] = mtu
+    return compact(cfg)
+
+
+def route_annotation(net: Network) -> str:
+    r = net.route
+    if r is not None and r.mode == "manual":
+        return compact({"mode": "manual", "serverIPAddr": "", "cidr": r.cidr or "", "gateway": r.gateway or ""})
+    return compact({"mode": "auto", "serverIPAddr": (r.dhcp_server if r else None) or "", "cidr": "", "gateway": ""})
+
+
+def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfig_fields: frozenset[str] | None = None) -> list[Obj]:
+    """``nic_names``: the uplink NICs resolved on this node; ``vlanconfig_fields``: the
+    ``spec.uplink.bondOptions`` keys the cluster's CRD has (newer fields only where present)."""
+    if profile.release.legacy:
+        return _legacy(profile, nic_names)
+    out: list[Obj] = []
+    mtus: dict[str, int | None] = {"mgmt": (profile.management.mtu or None) if profile.management else None}
+    if profile.vlan:
+        v = profile.vlan
+        cn = v.cluster_network
+        mtus[cn] = v.mtu or None
+        out.append(_obj(NET_GROUP, "v1beta1", "clusternetworks", "ClusterNetwork", cn))
+        bond = {"mode": v.bond.mode, "miimon": v.bond.miimon}
+        for key, value in v.bond.options:
+            if vlanconfig_fields and key in vlanconfig_fields:
+                bond[key] = value
+        spec: dict = {"clusterNetwork": cn}
+        host = profile.node.hostname
+        if host:
+            spec["nodeSelector"] = {"kubernetes.io/hostname": host}
+        spec["uplink"] = {"nics": list(nic_names), "linkAttributes": {"mtu": v.mtu} if v.mtu else {}, "bondOptions": bond}
+        out.append(_obj(NET_GROUP, "v1beta1", "vlanconfigs", "VlanConfig", f"{cn}-{host}" if host else cn, spec=spec))
+    for net in profile.networks:
+        cn = profile.network_cluster(net)
+        labels = {LABEL + "clusternetwork": cn, LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
+        if net.vlan_id is not None:
+            labels[LABEL + "vlan-id"] = str(net.vlan_id)
+        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
+                        labels, {LABEL + "route": route_annotation(net)},
+                        spec={"config": nad_config(net.name, f"{cn}-br", net.vlan_id, mtus.get(cn))}))
+    out += _settings(profile)
+    return out
+
+
+def _legacy(profile: Profile, nic_names: tuple[str, ...]) -> list[Obj]:
+    out: list[Obj] = []
+    if profile.vlan and nic_names:
+        out.append(_obj(NET_GROUP, "v1beta1", "clusternetworks", "ClusterNetwork", "vlan",
+                        enable=True, description="", config={"defaultPhysicalNIC": nic_names[0]}))
+        if profile.node.hostname:
+            host = profile.node.hostname
+            out.append(_obj(NET_GROUP, "v1beta1", "nodenetworks", "NodeNetwork", f"{host}-vlan",
+                            labels={LABEL + "nodename": host}, spec={"nodeName": host, "type": "vlan", "nic": nic_names[0]}))
+    for net in profile.networks:
+        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
+                        {LABEL + "type": "L2VlanNetwork"}, None,
+                        spec={"config": nad_config(net.name, "harvester-br0", net.vlan_id, None)}))
+    return out + _settings(profile)
+
+
+def _settings(profile: Profile) -> list[Obj]:
+    if profile.cluster is None:
+        return []
+    return [_obj(SETTING_GROUP, "v1beta1", "settings", "Setting", name, value=value) for name, value in profile.cluster.settings]
