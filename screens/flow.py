@@ -157,7 +157,15 @@ class ApplyScreen(StepScreen):
         self._tick.stop()
         self.session.keep()
         self.query_one("#log", RichLog).write("kept: the change stays")
-        self._finished()
+        self.query_one("#confirm").display = False
+        self.query_one("#countdown", Static).update("")
+        self.run_cluster()
+
+    @work(thread=True, exclusive=True)
+    def run_cluster(self) -> None:
+        ok = self.session.apply_cluster(self.log_line)
+        self.log_line("cluster: done" if ok else "cluster: NOT complete (see above); the node's network stays")
+        self.app.call_from_thread(self._finished)
 
     @on(Button.Pressed, "#revert")
     def _revert(self) -> None:

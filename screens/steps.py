@@ -187,9 +187,15 @@ class NicsScreen(StepScreen):
     def chosen(self) -> list[str]:
         return [s.get("name") for s in self.session.draft.get(f"{self.group}.interfaces", []) if s.get("name")]
 
+    presence: dict[str, str] = {}
+    note = ""
+
     def on_mount(self) -> None:
         t = self.query_one("#nics", DataTable)
-        t.add_columns("   ", "NIC", "MAC", "Link", "Driver/model", "IPv4")
+        if self.group == "vlan":
+            t.add_columns("   ", "NIC", "MAC", "Link", "Driver/model", "On nodes")
+        else:
+            t.add_columns("   ", "NIC", "MAC", "Link", "Driver/model", "IPv4")
         self.redraw()
         t.focus()
         self.show_problems()
@@ -204,10 +210,11 @@ class NicsScreen(StepScreen):
             marks = ("*" if n.name in chosen else " ") + ("S" if n.ssh_session else " ") + ("D" if n.default_route else " ")
             link = f"up {speed}" if n.carrier else "down"
             model = f"{n.driver or '-'} {n.model or ''}"
-            t.add_row(marks, n.name[:10], n.hw_addr or "-", link, model[:12], (",".join(n.ipv4) or "-")[:18], key=n.name)
+            last = self.presence.get(n.name, "-") if self.group == "vlan" else (",".join(n.ipv4) or "-")
+            t.add_row(marks, n.name[:10], n.hw_addr or "-", link, model[:12], last[:20], key=n.name)
         if t.row_count:
             t.move_cursor(row=min(row, t.row_count - 1))
-        self.query_one("#chosen", Static).update("selected: " + (", ".join(chosen) or "none"))
+        self.query_one("#chosen", Static).update("selected: " + (", ".join(chosen) or "none") + (f"   ({self.note})" if self.note else ""))
 
     @on(DataTable.RowSelected)
     def _toggle(self, event: DataTable.RowSelected) -> None:
@@ -248,7 +255,19 @@ class UplinkScreen(NicsScreen):
         if self.session.draft.get("vlan.cluster_network") is None:
             self.session.draft.set("vlan.cluster_network", "vlan")
             self.query_one(f"#{_id('vlan.cluster_network')}", Input).value = "vlan"
-        super().on_mount()
+        # (Textual runs NicsScreen.on_mount too: handlers run for every class in the MRO)
+        self.load_presence()
+
+    @work(thread=True, exclusive=True)
+    def load_presence(self) -> None:
+        """With a cluster reachable: on how many nodes each NIC is free (LinkMonitor nic)."""
+        presence = self.session.nic_presence()
+        note = "" if presence else f"no cluster: {self.session.cluster_error or 'not configured'}"
+        self.app.call_from_thread(self._show_presence, presence, note)
+
+    def _show_presence(self, presence: dict[str, str], note: str) -> None:
+        self.presence, self.note = presence, note[:60]
+        self.redraw()
 
     def leave(self) -> bool:
         if not self.chosen():  # no uplink NIC: no default VLAN NIC at all

@@ -144,3 +144,45 @@ async def test_too_small_terminal_shows_a_notice_not_a_crash(tmp_path):
         await pilot.resize_terminal(80, 24)
         await settle(pilot, app)
         assert app.screen.key == "welcome"
+
+
+async def test_cluster_path_shows_nic_presence_probes_vm_networks_and_applies_the_cluster(tmp_path):
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("down", "enter")
+        await settle(pilot, app)
+        await pick_nics(pilot, app, ["eno1"])
+        for _ in range(4):  # bond, vlan, ipv4, node
+            await pilot.press("ctrl+n")
+            await settle(pilot, app)
+        await fill(pilot, app, "f-node-hostname", "harvester-node-0")
+        await fill(pilot, app, "f-node-dns", "10.0.0.53")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app, 0.3)
+        assert app.screen.key == "uplink"
+        table = app.screen.query_one("#nics")
+        rows = {k.value: table.get_row(k) for k in table.rows}
+        assert "eno1" not in rows  # management NICs are excluded
+        assert rows["ens1f1"][-1] == "2/3 nodes (66.67 %)" and rows["ens1f0"][-1] == "3/3 nodes (100.00 %)"
+        await pick_nics(pilot, app, ["ens1f0"])
+        await fill(pilot, app, "f-vlan-cluster_network", "data")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.key == "networks"
+        await fill(pilot, app, "n-name", "vlan200")
+        await fill(pilot, app, "n-vlan", "200")
+        await pilot.click("#add")
+        await settle(pilot, app, 0.5)
+        assert "VLAN 200: 10.0.200.2 offers 10.0.200.31/24 router 10.0.200.1" in str(app.screen.query_one("#probe").render())
+        await pilot.press("ctrl+n")
+        await settle(pilot, app, 0.3)
+        assert app.screen.key == "review", [p.line() for p in app.session.problems()]
+        await pilot.press("ctrl+n")
+        await settle(pilot, app, 0.5)
+        await pilot.click("#keep")
+        await settle(pilot, app, 1.0)
+        log = "\n".join(str(line.text) for line in app.screen.query_one("#log").lines)
+        assert "cluster: clusternetworks/data: create" in log
+        assert "cluster: network-attachment-definitions/default/vlan200: create" in log
+        assert "cluster: harvester-node-0: ready" in log and "cluster: done" in log

@@ -53,6 +53,11 @@ def _walk_to(target: str, install: bool = False):
             await settle(pilot, app, 0.5)
             app.screen.query_one("#countdown").update("Keep this network? It reverts in 60 s unless you press Keep.")
             app.screen._tick.stop()
+        await settle(pilot, app, 0.3)
+        for widget in app.screen.query("Input, TextArea"):  # a blinking cursor is not a state
+            widget.cursor_blink = False
+        for log in app.screen.query("RichLog"):  # the log shows its end, however fast it filled
+            log.scroll_end(animate=False, immediate=True)
         await pilot.pause()
 
     return run_before

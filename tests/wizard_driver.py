@@ -1,14 +1,14 @@
-"""Drives the wizard with Textual's Pilot on the simulated node (shared by the wizard tests)."""
+"""Drives the wizard with Textual's Pilot on the demo session (the simulated node and
+cluster of ``--demo``; every other code path is the real one)."""
 
 from __future__ import annotations
 
 from screens.app import WizardApp
-from tui.net.simulated import SimulatedHost
-from tui.wizard.session import Session
+from tui.commands.wizard import demo_session
 
 
-def demo_app(out_dir, install_config_first: bool = False) -> WizardApp:
-    return WizardApp(Session(SimulatedHost.demo(delay=0), str(out_dir), simulated=True))
+def demo_app(out_dir) -> WizardApp:
+    return WizardApp(demo_session(str(out_dir), delay=0))
 
 
 async def settle(pilot, app, seconds: float = 0.1) -> None:

@@ -40,10 +40,8 @@ def _inventory(path):
 def prepare(args):
     """(cluster, objects, problems) for a profile, with every offline and cluster check."""
     from tui.kube.cluster import Cluster
-    from tui.model.cluster_checks import check_against_cluster
-    from tui.model.selectors import resolve
+    from tui.kube.profile_apply import objects_for
     from tui.model.validate import validate
-    from tui.render.cluster_objects import cluster_objects
 
     loaded = load_profile_file(args.profile)
     inventory, problems = _inventory(args.inventory)
@@ -52,17 +50,8 @@ def prepare(args):
         return None, [], problems
     profile = loaded.profile
     cluster = Cluster.connect(args.kubeconfig, profile.cluster.kubeconfig if profile.cluster else None)
-    dialect = cluster.dialect()
-    if dialect.legacy != profile.release.legacy or (dialect.release and not dialect.release.startswith(profile.harvester)):
-        problems.append(P.warning("harvester", f"the profile targets {profile.harvester} but the cluster runs {dialect.release or dialect.name}"))
-    res = resolve(profile, inventory)
-    uplink = tuple(n.name for n in res.vlan if n.name)
-    objs = cluster_objects(profile, uplink, dialect.bond_fields)
-    if not dialect.legacy:
-        host = profile.node.hostname
-        mgmt = {host: {n.name for n in res.management if n.name}} if host else {}
-        problems += check_against_cluster(objs, cluster.list("network.harvesterhci.io", "v1beta1", "vlanconfigs"), cluster.nodes(), mgmt)
-    return cluster, objs, problems
+    objs, more = objects_for(cluster, profile, inventory)
+    return cluster, objs, problems + more
 
 
 def _profile_command(args) -> int:
@@ -90,20 +79,12 @@ def _profile_command(args) -> int:
 
 
 def nics(cluster, as_json: bool) -> int:
-    from tui.model.cluster_checks import nic_presence
+    from tui.kube.profile_apply import nic_presence
 
-    dialect = cluster.dialect()
-    if dialect.legacy:
-        per_node = {nn["spec"]["nodeName"]: (nn.get("status") or {}).get("nics") or []
-                    for nn in cluster.list("network.harvesterhci.io", "v1beta1", "nodenetworks")}
-    else:
-        from tui.render.cluster_objects import Obj
-
-        lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None, {})) or {}
-        per_node = ((lm.get("status") or {}).get("linkStatus")) or {}
-    rows = nic_presence(per_node)
+    rows = nic_presence(cluster)
     if as_json:
-        print(json.dumps({"nodes": sorted(per_node), "nics": [{"name": n, "nodes": c, "of": t, "percent": p} for n, c, t, p in rows]}, indent=1))
+        nodes = max((t for _, _, t, _ in rows), default=0)
+        print(json.dumps({"nodes": nodes, "nics": [{"name": n, "nodes": c, "of": t, "percent": p} for n, c, t, p in rows]}, indent=1))
     else:
         for n, c, t, p in rows:
             print(f"{n} ({p:.2f} %)  on {c} of {t} nodes")

@@ -8,14 +8,10 @@ import tempfile
 
 
 def run(args) -> int:
-    from tui.net import open_host
     from tui.wizard.draft import Draft
-    from tui.wizard.session import Session, default_out_dir
+    from tui.wizard.session import default_out_dir
 
-    if args.demo:
-        # the simulated node keeps its journal and outputs away from the real /run
-        os.environ.setdefault("HARVESTER_NETSETUP_RUN_DIR", tempfile.mkdtemp(prefix="hns-demo-run-"))
-    elif os.geteuid() != 0:
+    if not args.demo and os.geteuid() != 0:
         print("error: the wizard changes this node's network and needs root; try --demo for the simulated node", file=sys.stderr)
         return 1
     draft = Draft()
@@ -30,7 +26,8 @@ def run(args) -> int:
         draft = Draft.from_profile(loaded)
     else:
         draft = _from_cmdline(draft)
-    session = Session(open_host(simulated=args.demo), args.out or default_out_dir(), draft, simulated=args.demo)
+    out = args.out or default_out_dir()
+    session = demo_session(out, draft) if args.demo else node_session(out, draft)
     from screens.app import WizardApp, console_env
 
     console_env()
@@ -38,6 +35,41 @@ def run(args) -> int:
     for path in session.written:
         print(path)
     return 0
+
+
+def demo_session(out: str, draft=None, delay: float = 0.15):
+    """The simulated node and three-node cluster; everything else is the real code."""
+    from tui.net.simulated import SimulatedHost
+    from tui.wizard.draft import Draft
+    from tui.wizard.session import Session
+
+    # the simulated node keeps its journal and kubeconfig away from the real /run
+    os.environ.setdefault("HARVESTER_NETSETUP_RUN_DIR", tempfile.mkdtemp(prefix="hns-demo-run-"))
+
+    def simulated_cluster():
+        from tui.files import atomic_write
+        from tui.kube.cluster import Cluster
+        from tui.kube.simulated_api import SimulatedApi
+        from tui.model.releases import DEFAULT_RELEASE
+
+        api = SimulatedApi(version=f"{DEFAULT_RELEASE}.0").start()
+        path = os.path.join(os.environ["HARVESTER_NETSETUP_RUN_DIR"], "demo-kubeconfig")
+        atomic_write(path, api.kubeconfig())
+        return Cluster.connect(path)
+
+    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster)
+
+
+def node_session(out: str, draft):
+    from tui.net import open_host
+    from tui.wizard.session import Session
+
+    def real_cluster():
+        from tui.kube.cluster import Cluster
+
+        return Cluster.connect(None, draft.get("cluster.kubeconfig"))
+
+    return Session(open_host(), out, draft, connect_cluster=real_cluster)
 
 
 def _from_cmdline(draft):

@@ -24,6 +24,9 @@ class Session:
     _inventory: Inventory | None = None
     written: list[str] = field(default_factory=list)
     pending_until: float | None = None
+    connect_cluster: object = None  # () -> Cluster; chosen at start-up (simulated or kubeconfig)
+    _cluster: object = None
+    cluster_error: str | None = None
 
     def inventory(self, refresh: bool = False) -> Inventory:
         if self._inventory is None or refresh:
@@ -83,6 +86,54 @@ class Session:
 
         self.pending_until = None
         return rollback_pending(self.host, report)
+
+    # ---- the cluster -------------------------------------------------------------------------
+    def cluster(self):
+        """The connected cluster, or None (with ``cluster_error`` saying why)."""
+        if self._cluster is None and self.connect_cluster is not None and self.cluster_error is None:
+            from tui.kube.cluster import ClusterError
+
+            try:
+                self._cluster = self.connect_cluster()
+                self._cluster.dialect()
+            except ClusterError as exc:
+                self._cluster, self.cluster_error = None, str(exc)
+        return self._cluster
+
+    def nic_presence(self) -> dict[str, str]:
+        """NIC name -> "2/3 nodes (66.67 %)" when a cluster is reachable."""
+        from tui.kube.profile_apply import nic_presence
+
+        cluster = self.cluster()
+        if cluster is None:
+            return {}
+        return {n: f"{c}/{t} nodes ({p:.2f} %)" for n, c, t, p in nic_presence(cluster)}
+
+    def apply_cluster(self, report, wait: float = 60.0) -> bool:
+        """Apply the profile's cluster side; False when something failed (reported)."""
+        from tui.kube import apply as A
+        from tui.kube.cluster import ClusterError
+        from tui.kube.profile_apply import has_cluster_side, objects_for
+
+        profile = self.draft.loaded().profile
+        if profile is None or not has_cluster_side(profile):
+            return True
+        cluster = self.cluster()
+        if cluster is None:
+            report(f"cluster: skipped ({self.cluster_error or 'no cluster configured'})")
+            return False
+        try:
+            objs, problems = objects_for(cluster, profile, self.inventory())
+            for p in problems:
+                report(p.line())
+            if P.has_errors(problems):
+                return False
+            A.apply(cluster, objs, report=lambda t: report(f"cluster: {t}"))
+            states = A.wait_ready(cluster, objs, wait, report=lambda t: report(f"cluster: {t}"))
+        except ClusterError as exc:
+            report(f"cluster: error: {exc}")
+            return False
+        return all(s.ready for s in states)
 
     def write_outputs(self) -> list[str]:
         """The saved profile (replays this session unattended) and the rendered config."""
