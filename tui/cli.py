@@ -111,11 +111,35 @@ def _parser() -> argparse.ArgumentParser:
         if name == "apply":
             c.add_argument("--wait", type=_seconds, metavar="SEC", help="wait up to SEC for every matched node's VlanStatus")
         c.set_defaults(module="cluster")
+    s = sub.add_parser("run", help="unattended: fetch a profile, apply it, report")
+    s.add_argument("--profile", dest="profile_source", required=True, metavar="URL|PATH")
+    _runner_options(s)
+    s.set_defaults(module="run")
+    s = sub.add_parser("boot", help="what the boot units run: act on harvester.netsetup.* kernel arguments")
+    s.add_argument("--cmdline", metavar="STR", help="use this instead of /proc/cmdline")
+    s.add_argument("--print", action="store_true", help="only print the decision (wizard, run URL, disabled)")
+    _runner_options(s)
+    s.set_defaults(module="boot")
+
     c = csub.add_parser("nics", help="which NICs the nodes have (the VLAN NIC picker's list)")
     c.add_argument("--kubeconfig", metavar="FILE")
     c.add_argument("--json", action="store_true")
     c.set_defaults(module="cluster")
     return p
+
+
+def _runner_options(s) -> None:
+    s.add_argument("--report", metavar="FILE", help="write the JSON report here")
+    s.add_argument("--webhook", metavar="URL", help="POST STARTED / SUCCEEDED / FAILED events here")
+    s.add_argument("--config-out", metavar="PATH", help="where the Harvester config goes (default /oem/harvester.config when /oem exists)")
+    s.add_argument("--confirm-timeout", type=_seconds, metavar="SEC")
+    s.add_argument("--no-network", action="store_true", help="do not change the host network")
+    s.add_argument("--no-cluster", action="store_true", help="do not apply the cluster side")
+    s.add_argument("--kubeconfig", metavar="FILE")
+    s.add_argument("--wait", type=_seconds, default=120.0, metavar="SEC", help="cluster readiness wait (default 120)")
+    s.add_argument("--retries", type=int, default=5, metavar="N", help="fetch attempts (default 5)")
+    s.add_argument("--retry-delay", type=float, default=1.0, metavar="SEC", help="first back-off delay, doubling (default 1)")
+    s.add_argument("--timeout", type=_seconds, default=10.0, metavar="SEC", help="per fetch attempt (default 10)")
 
 
 def _seconds(text: str) -> float:

@@ -31,12 +31,15 @@ def ipj(cmd: str):
 
 
 def virtio_nics() -> list[str]:
-    out = []
-    for name in sorted(os.listdir("/sys/class/net")):
-        drv = os.path.realpath(f"/sys/class/net/{name}/device/driver")
-        if os.path.exists(f"/sys/class/net/{name}/device") and drv.endswith("virtio_net"):
-            out.append(name)
-    return out
+    """The guest's NICs in the order QEMU got them (tests/test_vm.py gives port i the MAC
+    52:54:00:00:<hub>:<i>): hub 0 first, then hub 1."""
+    found = {}
+    for name in os.listdir("/sys/class/net"):
+        with open(f"/sys/class/net/{name}/address") as fh:
+            mac = fh.read().strip()
+        if mac.startswith("52:54:00:00:0"):
+            found[int(mac.split(":")[-1], 16)] = name
+    return [found[i] for i in sorted(found)]
 
 
 def cli(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
@@ -67,6 +70,13 @@ def oracle_state(names: list[str]) -> dict:
 
 @pytest.fixture(scope="session")
 def lab():
+    info, procs = setup_lab()
+    yield info
+    for p in procs:
+        p.terminate()
+
+
+def setup_lab():
     nics = virtio_nics()
     assert len(nics) >= 5, f"the guest needs 5 virtio NICs, has {nics}"
     m1, m2, peer, uplink, upeer = nics[:5]
@@ -87,14 +97,12 @@ def lab():
                      ("sw2", f"--interface={upeer}.200 --dhcp-range=10.0.200.100,10.0.200.150,255.255.255.0,1h")):
         procs.append(subprocess.Popen(
             f"ip netns exec {ns} dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --port=0 "
-            f"--dhcp-leasefile=/tmp/dnsmasq-{ns}.leases --no-ping --log-dhcp {spec}", shell=True,
+            f"--dhcp-leasefile=/tmp/dnsmasq-{ns}.leases --pid-file=/tmp/dnsmasq-{ns}.pid --no-ping --log-dhcp {spec}", shell=True,
             stdout=subprocess.DEVNULL, stderr=open(f"/tmp/dnsmasq-{ns}.log", "w")))
     time.sleep(1)
     for p in procs:
         assert p.poll() is None, open("/tmp/dnsmasq-sw.log").read()
-    yield {"m1": m1, "m2": m2, "uplink": uplink, "peer": peer}
-    for p in procs:
-        p.terminate()
+    return {"m1": m1, "m2": m2, "uplink": uplink, "peer": peer}, procs
 
 
 @pytest.fixture()

@@ -22,11 +22,11 @@ class Host(Protocol):
     def close(self) -> None: ...
 
 
-def open_host(simulated: bool = False, bond_keys: tuple[str, ...] = ()) -> Host:
+def open_host(simulated: bool = False) -> Host:
     if simulated:
         from tui.net.simulated import SimulatedHost
 
         return SimulatedHost.demo()
     from tui.net.real import RealHost
 
-    return RealHost(bond_keys)
+    return RealHost()

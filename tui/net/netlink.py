@@ -9,7 +9,7 @@ import socket
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
-from tui.model.bond import BOND_MODES
+from tui.model.bond import BOND_MODES, OPTION_MODES
 from tui.model.hoststate import HostState, Link, Route
 from tui.model.plan import Step
 
@@ -48,9 +48,9 @@ def _bond_option(dev: str, key: str) -> str | None:
 class NetlinkHost:
     """Host state over netlink. One instance per process; not thread-safe."""
 
-    def __init__(self, bond_keys: tuple[str, ...] = ()):
+    def __init__(self, bond_keys: tuple[str, ...] = tuple(OPTION_MODES)):
         self.ipr = IPRoute()
-        self.bond_keys = bond_keys  # bond options to read besides mode and miimon
+        self.bond_keys = bond_keys  # bond options read besides mode and miimon (sysfs)
 
     def close(self) -> None:
         self.ipr.close()

@@ -9,8 +9,8 @@ from tui.net.netlink import NetlinkHost
 
 
 class RealHost:
-    def __init__(self, bond_keys: tuple[str, ...] = ()):
-        self.netlink = NetlinkHost(bond_keys)
+    def __init__(self):
+        self.netlink = NetlinkHost()
 
     def inventory(self, include_virtual: bool = False) -> Inventory:
         from tui.net.inventory import read_inventory

@@ -1,0 +1,1 @@
+"""The unattended runner: fetch a profile, apply it, report (file and webhook)."""
