@@ -19,7 +19,7 @@ done
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 
-"$py" -m pip install -q --disable-pip-version-check --no-build-isolation $deps \
+"$py" -m pip install -q --disable-pip-version-check --no-build-isolation --ignore-installed $deps \
   --root "$root" --prefix /usr --no-warn-script-location "$project"
 
 install -D -m 0644 "$here/systemd/harvester-netsetup.service" "$root/usr/lib/systemd/system/harvester-netsetup.service"
