@@ -38,6 +38,7 @@ class Crd:
     namespaced: bool
     schema: dict
     status_subresource: bool
+    validator: object = None  # compiled on first use
 
 
 def load_crds(dialect: str = "v1.1+") -> list[Crd]:
@@ -102,7 +103,10 @@ class State:
 
 
 class SimulatedApi:
-    def __init__(self, dialect: str = "v1.1+", version: str = "v1.6.1", nodes: dict | None = None, agent_delay: float = 0.05):
+    def __init__(self, dialect: str = "v1.1+", version: str = "v1.6.1", nodes: dict | None = None, agent_delay: float = 0.05,
+                 require_token: bool = True, latency: float = 0.0):
+        self.require_token = require_token  # kubectl sends no bearer token over plain http
+        self.latency = latency  # seconds added to every request (a real API server with webhooks)
         self.state = State(load_crds(dialect))
         self.dialect, self.version = dialect, version
         self.nodes = nodes if nodes is not None else NODE_NICS
@@ -347,8 +351,9 @@ class SimulatedApi:
         if crd.namespaced:
             obj["metadata"]["namespace"] = ns
         _defaults(crd.schema, obj)
-        schema = _jsonschema(crd.schema)
-        errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(obj), key=lambda e: list(e.absolute_path))
+        if crd.validator is None:
+            crd.validator = jsonschema.Draft202012Validator(_jsonschema(crd.schema))
+        errors = sorted(crd.validator.iter_errors(obj), key=lambda e: list(e.absolute_path))
         if errors:
             causes = [{"field": ".".join(str(p) for p in e.absolute_path) or "<root>", "message": e.message, "reason": "FieldValueInvalid"} for e in errors]
             text = ", ".join(f"{c['field']}: Invalid value: {c['message']}" for c in causes)
@@ -382,17 +387,21 @@ def _now() -> str:
 class _Handler(BaseHTTPRequestHandler):
     api: SimulatedApi
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms stall each
 
     def log_message(self, *args) -> None:
         pass
 
     def _do(self) -> None:
         url = urlparse(self.path)
+        if self.api.latency:
+            time.sleep(self.api.latency)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         try:
             body = json.loads(raw) if raw else None
-            if self.headers.get("Authorization", "") in ("", "Bearer bad-token"):
+            auth = self.headers.get("Authorization", "")
+            if auth == "Bearer bad-token" or (self.api.require_token and not auth):
                 raise ApiError(401, "Unauthorized", "Unauthorized")
             code, out = self.api.handle(self.command, url.path, parse_qs(url.query), body, self.headers.get("Content-Type", ""))
         except ApiError as exc:
