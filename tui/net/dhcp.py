@@ -64,6 +64,14 @@ def probe(ifname: str, timeout: float = 6.0) -> list[Offer]:
     return sorted(unique.values(), key=lambda o: (o.server or "", o.ip))
 
 
+def _option(lease, name: str):
+    """A lease option, or None when the server did not send it (pyroute2 raises then)."""
+    try:
+        return getattr(lease, name)
+    except (LookupError, IndexError):
+        return None
+
+
 def lease(ifname: str, timeout: float = 20.0) -> Offer:
     """Lease an address on ``ifname`` and configure it with the default route; bounded."""
     from pyroute2.dhcp import fsm, hooks
@@ -84,12 +92,10 @@ def lease(ifname: str, timeout: float = 20.0) -> Offer:
             except asyncio.TimeoutError as exc:
                 raise DhcpFailed(f"no DHCP lease on {ifname} within {timeout:.0f} s") from exc
             got = client.lease
-            try:
-                router = got.default_gateway
-            except (LookupError, IndexError):
-                router = None
+            router = _option(got, "default_gateway")
             if not router:
                 raise DhcpFailed(f"the DHCP lease on {ifname} ({got.ip}) has no router: no default route")
-            return Offer(ifname, got.server_id, got.ip, got.prefixlen, router, tuple(got.name_servers or ()), got.lease_time)
+            return Offer(ifname, _option(got, "server_id"), got.ip, got.prefixlen, router,
+                         tuple(_option(got, "name_servers") or ()), _option(got, "lease_time"))
 
     return asyncio.run(run())

@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 import re
 
-from tui.model import problems as P
-from tui.model.dump import dump_profile
-from tui.model.inventory import Inventory
-from tui.model.load import Loaded, load_data
-from tui.model.validate import validate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model loads on first use, after the wizard's first screen is up
+    from tui.model import problems as P
+    from tui.model.inventory import Inventory
+    from tui.model.load import Loaded
 
 _INDEX = re.compile(r"^(.*)\[(\d+)\]$")
 
@@ -31,7 +32,9 @@ class Draft:
         self.data: dict = copy.deepcopy(data) if data else {"version": 1}
 
     @classmethod
-    def from_profile(cls, loaded: Loaded) -> "Draft":
+    def from_profile(cls, loaded: "Loaded") -> "Draft":
+        from tui.model.dump import dump_profile
+
         return cls(dump_profile(loaded.profile) if loaded.profile else None)
 
     def get(self, path: str, default=None):
@@ -61,14 +64,18 @@ class Draft:
         else:
             node[last] = value
 
-    def loaded(self) -> Loaded:
+    def loaded(self) -> "Loaded":
+        from tui.model.load import load_data
+
         return load_data(copy.deepcopy(self.data))
 
-    def problems(self, inventory: Inventory | None) -> list[P.Problem]:
+    def problems(self, inventory: "Inventory | None") -> "list[P.Problem]":
+        from tui.model.validate import validate
+
         return validate(self.loaded(), inventory)
 
     @staticmethod
-    def under(problems: list[P.Problem], prefixes: tuple[str, ...]) -> list[P.Problem]:
+    def under(problems: "list[P.Problem]", prefixes: tuple[str, ...]) -> "list[P.Problem]":
         from tui.wizard.steps import under
 
         return [p for p in problems if any(under(p.path, x) for x in prefixes)]

@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from tui.model import problems as P
-from tui.model.inventory import Inventory
-from tui.model.selectors import resolve
-from tui.model.topology import node_target
+from typing import TYPE_CHECKING
+
 from tui.wizard.draft import Draft
+
+if TYPE_CHECKING:
+    from tui.model import problems as P
+    from tui.model.inventory import Inventory
 
 
 @dataclass
@@ -21,19 +23,19 @@ class Session:
     draft: Draft = field(default_factory=Draft)
     install_config: bool = True  # True: write an install config; False: reconfigure this node
     simulated: bool = False
-    _inventory: Inventory | None = None
+    _inventory: "Inventory | None" = None
     written: list[str] = field(default_factory=list)
     pending_until: float | None = None
     connect_cluster: object = None  # () -> Cluster; chosen at start-up (simulated or kubeconfig)
     _cluster: object = None
     cluster_error: str | None = None
 
-    def inventory(self, refresh: bool = False) -> Inventory:
+    def inventory(self, refresh: bool = False) -> "Inventory":
         if self._inventory is None or refresh:
             self._inventory = self.host.inventory()
         return self._inventory
 
-    def problems(self) -> list[P.Problem]:
+    def problems(self) -> "list[P.Problem]":
         return self.draft.problems(self.inventory())
 
     def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list:
@@ -46,6 +48,9 @@ class Session:
         return prepare(self.host.snapshot(), target)[2] if target else []
 
     def _target(self):
+        from tui.model.selectors import resolve
+        from tui.model.topology import node_target
+
         loaded = self.draft.loaded()
         if loaded.profile is None or loaded.profile.management is None:
             return None
@@ -126,7 +131,7 @@ class Session:
             objs, problems = objects_for(cluster, profile, self.inventory())
             for p in problems:
                 report(p.line())
-            if P.has_errors(problems):
+            if any(p.is_error for p in problems):
                 return False
             A.apply(cluster, objs, report=lambda t: report(f"cluster: {t}"))
             states = A.wait_ready(cluster, objs, wait, report=lambda t: report(f"cluster: {t}"))
