@@ -55,11 +55,7 @@ def drain(fd: int, seconds: float) -> None:
                 return
 
 
-def first_screen(argv: list[str], marker: bytes, env: dict) -> float:
-    t = time.perf_counter()
-    pid, fd = spawn(argv, env)
-    read_until(fd, marker)
-    elapsed = time.perf_counter() - t
+def stop(pid: int, fd: int) -> None:
     os.write(fd, b"\x11")  # ctrl+q
     drain(fd, 0.5)
     try:
@@ -68,6 +64,14 @@ def first_screen(argv: list[str], marker: bytes, env: dict) -> float:
         pass
     os.waitpid(pid, 0)
     os.close(fd)
+
+
+def first_screen(argv: list[str], marker: bytes, env: dict) -> float:
+    t = time.perf_counter()
+    pid, fd = spawn(argv, env)
+    read_until(fd, marker)
+    elapsed = time.perf_counter() - t
+    stop(pid, fd)
     return elapsed
 
 
@@ -82,14 +86,7 @@ def walk_rss(env: dict) -> int:
     drain(fd, 6)
     with open(f"/proc/{pid}/status") as fh:
         hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM"))
-    os.write(fd, b"\x11")
-    drain(fd, 0.5)
-    try:
-        os.kill(pid, 9)
-    except ProcessLookupError:
-        pass
-    os.waitpid(pid, 0)
-    os.close(fd)
+    stop(pid, fd)
     return hwm
 
 

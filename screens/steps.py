@@ -3,16 +3,15 @@ session's blocking intents (probe, plan, apply) in workers that report by messag
 
 from __future__ import annotations
 
-import time
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, ListItem, ListView, RichLog, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Footer, Input, Label, ListItem, ListView, Select, Static, TextArea
 
 from tui.wizard.draft import Draft, parse_field, show_field
-from tui.wizard.steps import STEPS, Field, step_for_path
+from tui.wizard.steps import STEPS, Field
 
 
 def _step(key: str):
@@ -350,4 +349,4 @@ def make(key: str, session) -> Screen:
     return cls(session)
 
 
-__all__ = ["make", "FormScreen", "StepScreen", "step_for_path", "time", "RichLog"]
+

@@ -7,20 +7,12 @@ import os
 import time
 
 from tui.commands.common import INVALID, OK, report
-from tui.commands.host_session import node_plan, open_for, say
+from tui.commands.host_session import node_plan, say, with_host
 from tui.net import journal
 
 
 def run(args) -> int:
-    try:
-        host = open_for(args)
-    except PermissionError as exc:
-        say(f"error: {exc}")
-        return INVALID
-    try:
-        return _run(args, host)
-    finally:
-        host.close()
+    return with_host(args, lambda host: _run(args, host))
 
 
 def _run(args, host) -> int:
@@ -103,4 +95,3 @@ def _write_persistent(persistent) -> int:
     return OK
 
 
-__all__ = ["run", "os"]

@@ -26,6 +26,21 @@ def open_for(args):
     return open_host(simulated=demo)
 
 
+def with_host(args, body) -> int:
+    """Run ``body(host)`` with the host of this run, closed afterwards; no root: exit 1."""
+    from tui.commands.common import INVALID
+
+    try:
+        host = open_for(args)
+    except PermissionError as exc:
+        say(f"error: {exc}")
+        return INVALID
+    try:
+        return body(host)
+    finally:
+        host.close()
+
+
 @dataclass
 class NodePlan:
     profile: Profile | None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from tui.commands.host_session import open_for
-
 
 def run(args) -> int:
     from tui.net import open_host
@@ -28,5 +26,3 @@ def run(args) -> int:
               f"{','.join(n.ipv4) or '-':<18} {'; '.join(notes)}".rstrip())
     return 0
 
-
-__all__ = ["run", "open_for"]

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import json
 
-from tui.commands.common import INVALID, report
-from tui.commands.host_session import node_plan, open_for, say
+from tui.commands.common import report
+from tui.commands.host_session import node_plan, with_host
 from tui.model.hoststate import as_data
 
 
 def run(args) -> int:
-    try:
-        host = open_for(args)
-    except PermissionError as exc:
-        say(f"error: {exc}")
-        return INVALID
-    try:
-        np = node_plan(host, args.profile, args.inventory)
-        if np.target is None:
-            return report(np.problems, args.json)
-        from tui.net.apply import prepare
+    return with_host(args, lambda host: _run(args, host))
 
-        full, _, steps = prepare(host.snapshot(), np.target)
-    finally:
-        host.close()
+
+def _run(args, host) -> int:
+    from tui.net.apply import prepare
+
+    np = node_plan(host, args.profile, args.inventory)
+    if np.target is None:
+        return report(np.problems, args.json)
+    full, _, steps = prepare(host.snapshot(), np.target)
     if args.json:
         report(np.problems, True, {"steps": [s.as_data() for s in steps], "target": as_data(full.state)})
         return 0
@@ -35,4 +30,3 @@ def run(args) -> int:
     return 0
 
 
-__all__ = ["run", "json"]

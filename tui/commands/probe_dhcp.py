@@ -5,25 +5,22 @@ from __future__ import annotations
 import json
 
 from tui.commands.common import INVALID, OK
-from tui.commands.host_session import open_for, say
+from tui.commands.host_session import say, with_host
 
 
 def run(args) -> int:
     if args.vlan is not None and not 1 <= args.vlan <= 4094:
         say(f"error: --vlan: {args.vlan} is not a VLAN id (1-4094)")
         return INVALID
-    try:
-        host = open_for(args)
-    except PermissionError as exc:
-        say(f"error: {exc}")
-        return INVALID
+    return with_host(args, lambda host: _probe(args, host))
+
+
+def _probe(args, host) -> int:
     try:
         offers = host.probe_dhcp(args.iface, args.vlan, args.timeout)
     except LookupError as exc:
         say(f"error: {exc}")
         return INVALID
-    finally:
-        host.close()
     if args.json:
         print(json.dumps({"interface": args.iface, "vlan": args.vlan, "offers": [o.as_dict() for o in offers]}, indent=1))
     else:

@@ -1,6 +1,6 @@
 import sys
 
-from tui.commands.common import load_profile_file, read_text, report
+from tui.commands.common import read_text, report
 from tui.importers.harvester_config import import_config
 from tui.model import problems as P
 from tui.model.dump import dump_profile

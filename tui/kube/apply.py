@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from tui.kube.cluster import Cluster, ClusterError, api_error
+from tui.kube.cluster import Cluster, api_error
 from tui.render.cluster_objects import Obj, merge_patch as merge
 
 VOLATILE = ("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp")
@@ -140,4 +140,4 @@ def _condition(obj: dict | None, kind: str) -> dict | None:
     return None
 
 
-__all__ = ["plan", "apply", "wait_ready", "Change", "ClusterError"]
+

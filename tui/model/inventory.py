@@ -7,7 +7,7 @@ once and its profiles resolved and rendered offline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tui.model import formats as F
 from tui.model import problems as P

@@ -100,7 +100,7 @@ def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolut
     if ip.method == "static":
         for key in ("address", "gateway"):
             if getattr(ip, key) is None and f"{base}.{key}" not in bad:
-                out.append(P.error(f"{base}.{key}", f"required with method static"))
+                out.append(P.error(f"{base}.{key}", "required with method static"))
         if not profile.node.dns and "node.dns" not in bad:
             out.append(P.error("node.dns", "at least one DNS server is required with a static management address"))
         if ip.address and ip.gateway:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from tui.model.hoststate import HostState, Link, Route, sorted_attrs, with_link
+from tui.model.hoststate import HostState, Link, Route, with_link
 from tui.model.inventory import Inventory, Nic
 from tui.model.plan import Step
 from tui.net.dhcp import Offer
@@ -123,4 +123,4 @@ def _without(s: HostState, dev: str) -> HostState:
                      tuple(r for r in s.routes if r.dev not in gone), s.dhcp)
 
 
-__all__ = ["SimulatedHost", "DEMO_NICS", "sorted_attrs"]
+

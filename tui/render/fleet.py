@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from tui.model import formats as F
 from tui.model import problems as P
 from tui.model.load import Loaded
-from tui.model.profile import IPv4, Install, MacSelector, NameSelector, Node, Profile
+from tui.model.profile import IPv4, Install, MacSelector, Node, Profile
 from tui.model.selectors import ResolvedNic
 from tui.model.validate import check
 from tui.model.selectors import resolve
