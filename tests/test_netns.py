@@ -170,3 +170,44 @@ def test_apply_bridge_addresses_routes_mtu_and_restore_on_each_failure(wire, tmp
         out = json.loads(r.stdout)
         assert not out["ok"] and out["restored"], (k, out)
         assert oracle() == before, f"failure at step {k} left a different state"
+
+
+def test_a_kernel_without_bonding_is_refused_before_anything_changes(wire, tmp_path):
+    have = subprocess.run(f"ip -n {NODE} link add hnsprobe type bond", shell=True, capture_output=True)
+    if have.returncode == 0:
+        sh(f"ip -n {NODE} link del hnsprobe")
+        pytest.skip("this kernel has bonding (the QEMU tests cover the apply)")
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0")
+    before = oracle()
+    profile = tmp_path / "p.yaml"
+    profile.write_text("version: 1\nnode: {hostname: n1, dns: [10.9.0.53]}\nmanagement:\n  interfaces: [{name: eth0}]\n"
+                       "  ipv4: {method: static, address: 10.9.0.20/24, gateway: 10.9.0.1}\n")
+    inv = tmp_path / "inv.json"
+    inv.write_text(in_node("-m", "tui", "inventory", "--all", "--json").stdout.replace('"physical": false', '"physical": true'))
+    r = in_node("-m", "tui", "apply", str(profile), "--inventory", str(inv), env={"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")})
+    assert r.returncode == 1 and "this kernel lacks bonding" in r.stderr and "nothing was changed" in r.stderr
+    assert oracle() == before
+
+
+KILLED = APPLY.replace('raise RuntimeError("injected")', '__import__("os")._exit(9)  # dies mid-way, as under kill -9')
+assert KILLED != APPLY
+
+
+def test_an_interrupted_apply_is_visible_and_rolled_back_at_the_next_start(wire, tmp_path):
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    r = in_node("-c", KILLED, "4", env=env)
+    assert r.returncode == 9
+    assert oracle() != before  # half applied
+    journal = json.loads((tmp_path / "run" / "journal.json").read_text())
+    assert journal["state"] == "applying"
+    profile = tmp_path / "p.yaml"
+    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    r = in_node("-m", "tui", "apply", str(profile), env=env)
+    assert r.returncode == 1 and "an interrupted apply is recorded" in r.stderr and "rollback" in r.stderr
+    r = in_node("-m", "tui", "rollback", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "rolled back: the prior network state is back (verified)" in r.stderr
+    assert oracle() == before
+    assert not (tmp_path / "run" / "journal.json").exists()

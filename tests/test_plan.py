@@ -115,3 +115,21 @@ def test_journal_round_trips_the_checkpoint():
     entry = journal.interrupted()
     assert entry is not None and entry.checkpoint == checkpoint
     assert from_data(as_data(full.state)) == full.state
+
+
+def test_apply_writes_the_persistent_config_atomically(tmp_path):
+    from tests.conftest import run_cli
+
+    cfg, nm = tmp_path / "oem" / "harvester.config", tmp_path / "nm"
+    r = run_cli("--demo", "apply", "profiles/lacp-vlan-jumbo.yaml", "--write-config", str(cfg), "--nm-dir", str(nm))
+    assert r.code == 0, r.err
+    assert "vlan_id: 100" in cfg.read_text() and oct(cfg.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in nm.iterdir()) == ["bond-mgmt.nmconnection", "bond-slave-ens1f0.nmconnection",
+                                                   "bond-slave-ens1f1.nmconnection", "bridge-mgmt.nmconnection", "vlan-mgmt.nmconnection"]
+
+
+def test_dry_run_changes_nothing():
+    from tests.conftest import run_cli
+
+    r = run_cli("--demo", "apply", "profiles/lacp-vlan-jumbo.yaml", "--dry-run")
+    assert r.code == 0 and "create bond mgmt-bo" in r.out and "dry run: 23 steps, nothing changed" in r.err
