@@ -9,7 +9,6 @@ import yaml
 
 from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
 
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture(autouse=True)
@@ -186,3 +185,18 @@ async def test_cluster_path_shows_nic_presence_probes_vm_networks_and_applies_th
         assert "cluster: clusternetworks/data: create" in log
         assert "cluster: network-attachment-definitions/default/vlan200: create" in log
         assert "cluster: harvester-node-0: ready" in log and "cluster: done" in log
+
+
+def test_kernel_arguments_prefill_the_wizard():
+    from tui.commands.wizard import prefill
+    from tui.wizard.draft import Draft
+
+    line = ("BOOT_IMAGE=/vmlinuz harvester.install.management_interface.interfaces=hwAddr:b8:ca:3a:6a:64:7d "
+            "harvester.install.management_interface.method=static harvester.install.management_interface.ip=10.0.0.21 "
+            "harvester.install.management_interface.subnet_mask=255.255.255.0 harvester.install.management_interface.gateway=10.0.0.1 "
+            "harvester.os.hostname=node21 harvester.netsetup.profile=http://x/p.yaml")
+    d = prefill(Draft(), line)
+    assert d.get("management.ipv4") == {"method": "static", "address": "10.0.0.21/24", "gateway": "10.0.0.1"}
+    assert d.get("management.interfaces") == [{"mac": "b8:ca:3a:6a:64:7d"}]
+    assert d.get("node.hostname") == "node21"
+    assert prefill(Draft(), "quiet splash").data == {"version": 1}

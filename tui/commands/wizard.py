@@ -79,17 +79,21 @@ def node_session(out: str, draft):
 
 def _from_cmdline(draft):
     """Prefill from the harvester.* kernel arguments of this boot, when there are any."""
+    try:
+        with open("/proc/cmdline") as fh:
+            return prefill(draft, fh.read())
+    except OSError:
+        return draft
+
+
+def prefill(draft, cmdline: str):
     from tui.importers.harvester_config import import_config
     from tui.importers.kernel_cmdline import parse
 
-    try:
-        with open("/proc/cmdline") as fh:
-            line = fh.read()
-    except OSError:
+    if "harvester." not in cmdline:
         return draft
-    if "harvester." not in line:
-        return draft
-    args, problems = parse(line)
+    args, problems = parse(cmdline)
+    args.pop("netsetup", None)  # our own switches are not Harvester config
     if not args or any(p.is_error for p in problems):
         return draft
     data, _ = import_config(args)
