@@ -85,6 +85,8 @@ def setup_lab():
         sh(f"ip netns add {ns}")
         sh(f"ip link set {dev} netns {ns}")
         sh(f"ip -n {ns} link set {dev} up; ip -n {ns} link set lo up")
+    # a router answers ARP only on the VLAN interface that owns the address (strong host)
+    sh("ip netns exec sw sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.default.arp_ignore=1")
     sh(f"ip -n sw addr add 10.0.0.1/24 dev {peer}")
     sh(f"ip -n sw link add link {peer} name {peer}.100 type vlan id 100; ip -n sw link set {peer}.100 up")
     sh(f"ip -n sw addr add 10.0.100.1/24 dev {peer}.100")
