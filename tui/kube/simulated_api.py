@@ -15,11 +15,11 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from urllib.parse import parse_qs, urlparse
 
 import yaml
 
+from tui.kube.crd_schemas import Crd, apply_defaults, load_crds, to_jsonschema
 from tui.render.cluster_objects import merge_patch
 
 NODE_NICS = {  # the demo's three nodes: ens1f1 is missing on node-2 ("66.67 %")
@@ -27,36 +27,6 @@ NODE_NICS = {  # the demo's three nodes: ens1f1 is missing on node-2 ("66.67 %")
     "harvester-node-1": ["eno1", "eno2", "ens1f0", "ens1f1"],
     "harvester-node-2": ["eno1", "eno2", "ens1f0"],
 }
-
-
-@dataclass
-class Crd:
-    group: str
-    version: str
-    plural: str
-    kind: str
-    namespaced: bool
-    schema: dict
-    status_subresource: bool
-    validator: object = None  # compiled on first use
-
-
-def load_crds(dialect: str = "v1.1+") -> list[Crd]:
-    root = resources.files("tui.kube") / "crds"
-    files = [f for f in root.iterdir() if f.name.endswith(".yaml")]
-    if dialect == "v1.0":
-        legacy = [f for f in (root / "v1.0").iterdir() if f.name.endswith(".yaml")]
-        files = [f for f in files if "network.harvesterhci.io_" not in f.name] + legacy
-    out = []
-    for f in sorted(files, key=lambda f: f.name):
-        doc = yaml.safe_load(f.read_text())
-        spec = doc["spec"]
-        for v in spec["versions"]:
-            if v.get("served", True):
-                out.append(Crd(spec["group"], v["name"], spec["names"]["plural"], spec["names"]["kind"],
-                               spec["scope"] == "Namespaced", v.get("schema", {}).get("openAPIV3Schema", {}),
-                               "status" in (v.get("subresources") or {})))
-    return out
 
 
 def vlanstatus_name(cn: str, node: str) -> str:
@@ -75,20 +45,6 @@ class ApiError(Exception):
             details["causes"] = self.causes
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": self.message,
                 "reason": self.reason, "details": details, "code": self.code}
-
-
-def _defaults(schema: dict, obj):
-    if not isinstance(obj, dict) or schema.get("type") != "object":
-        return
-    for key, sub in (schema.get("properties") or {}).items():
-        if key not in obj and "default" in sub:
-            obj[key] = copy.deepcopy(sub["default"])
-        if key in obj:
-            if sub.get("type") == "object":
-                _defaults(sub, obj[key])
-            elif sub.get("type") == "array" and isinstance(obj[key], list):
-                for item in obj[key]:
-                    _defaults(sub.get("items") or {}, item)
 
 
 @dataclass
@@ -350,9 +306,9 @@ class SimulatedApi:
                            [{"field": "metadata.name", "message": "Required value"}])
         if crd.namespaced:
             obj["metadata"]["namespace"] = ns
-        _defaults(crd.schema, obj)
+        apply_defaults(crd.schema, obj)
         if crd.validator is None:
-            crd.validator = jsonschema.Draft202012Validator(_jsonschema(crd.schema))
+            crd.validator = jsonschema.Draft202012Validator(to_jsonschema(crd.schema))
         errors = sorted(crd.validator.iter_errors(obj), key=lambda e: list(e.absolute_path))
         if errors:
             causes = [{"field": ".".join(str(p) for p in e.absolute_path) or "<root>", "message": e.message, "reason": "FieldValueInvalid"} for e in errors]
@@ -364,20 +320,6 @@ class SimulatedApi:
             raise ApiError(code, "BadRequest" if code == 400 else "Invalid",
                            f'admission webhook "validator.harvesterhci.io" denied the request: {message}',
                            [{"field": field_path, "message": message}] if field_path else [])
-
-
-def _jsonschema(schema):
-    """The CRD's structural schema as JSON Schema: drop the x-kubernetes-* and nullable keys."""
-    if isinstance(schema, dict):
-        out = {k: _jsonschema(v) for k, v in schema.items() if not k.startswith("x-kubernetes") and k not in ("nullable", "format")}
-        if schema.get("nullable") and "type" in out:
-            out["type"] = [out["type"], "null"]
-        if schema.get("x-kubernetes-int-or-string"):
-            out.pop("type", None)
-        return out
-    if isinstance(schema, list):
-        return [_jsonschema(v) for v in schema]
-    return schema
 
 
 def _now() -> str:
