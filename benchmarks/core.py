@@ -13,11 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "harvester-netsetup"
 
 
-def wall(cmd: list[str], runs: int) -> float:
+def wall(cmd: list[str] | str, runs: int = 5) -> float:
+    """Median wall time of a command (a string runs through the shell)."""
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, shell=isinstance(cmd, str))
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 

@@ -5,23 +5,16 @@
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BIN = str(Path(sys.executable).parent / "harvester-netsetup")
 NS = "hns-bench"
 
 
-def wall(cmd: str, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, shell=True, check=True, capture_output=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from core import wall  # noqa: E402
 
 
 def main() -> None:
