@@ -53,11 +53,14 @@ def inside() -> None:
     nics = sorted(n for n in os.listdir("/sys/class/net") if open(f"/sys/class/net/{n}/address").read().startswith("52:54:00:00:00"))
     a, b = nics[:2]
     Path("/tmp/bench-profile.yaml").write_text(PROFILE.format(a=a, b=b))
-    env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR="/tmp/hns-bench-run")
+    subprocess.run("modprobe bonding; modprobe 8021q; modprobe bridge", shell=True, capture_output=True)
+    env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=f"/tmp/hns-bench-run-{os.getpid()}")
     ours, script = [], []
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tui", "apply", "/tmp/bench-profile.yaml"], check=True, capture_output=True, cwd=ROOT, env=env)
+        r = subprocess.run([sys.executable, "-m", "tui", "apply", "/tmp/bench-profile.yaml"], capture_output=True, text=True, cwd=ROOT, env=env)
+        if r.returncode:
+            sys.exit(f"RESULT apply failed: {r.stderr[-1500:]}")
         ours.append(time.perf_counter() - t)
         teardown(a, b)
         t = time.perf_counter()
