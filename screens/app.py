@@ -4,6 +4,7 @@ Screens receive the session and send intents; blocking work runs in Textual work
 from __future__ import annotations
 
 import os
+import sys
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -114,6 +115,12 @@ class WizardApp(App):
 
 
 def console_env() -> None:
-    """The Linux console has 16 colours and a small font: no truecolor, no fancy glyphs."""
+    """The Linux console has 16 colours and a small font: no truecolor, no fancy glyphs.
+
+    A COLUMNS/LINES left in the environment (a login script, a parent program) would pin the
+    size Textual reads on every resize; the terminal itself is the truth, so drop them."""
+    if sys.stdout.isatty():
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
     if os.environ.get("TERM") == "linux":
         os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "standard")

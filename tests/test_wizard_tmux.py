@@ -57,7 +57,8 @@ class Term:
 def term(tmp_path):
     session = f"hns{os.getpid()}"
     out = tmp_path / "out"
-    cmd = f"cd {ROOT} && HARVESTER_NETSETUP_RUN_DIR={tmp_path}/run TERM=linux {BIN} --demo --out {out}; echo EXITED $?; sleep 60"
+    # COLUMNS/LINES as a login script might leave them: the wizard must still follow resizes
+    cmd = f"cd {ROOT} && HARVESTER_NETSETUP_RUN_DIR={tmp_path}/run TERM=linux COLUMNS=80 LINES=24 {BIN} --demo --out {out}; echo EXITED $?; sleep 60"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "25", "-e", "TERM=linux", cmd], check=True)
     t = Term(session)
     t.out = out
