@@ -79,6 +79,7 @@ def wire(tmp_path):
 def test_inventory_matches_ip(wire):
     sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
     sh(f"ip -n {NODE} link set eth1 mtu 1400")
+    sh(f"ip -n {NODE} link add br0 type bridge && ip -n {NODE} link set eth1 master br0")
     r = in_node("-m", "tui", "inventory", "--all", "--json", env={"SSH_CONNECTION": "10.9.0.77 50000 10.9.0.10 22"})
     assert r.returncode == 0, r.stderr
     nics = {n["name"]: n for n in json.loads(r.stdout)["nics"]}
@@ -88,11 +89,51 @@ def test_inventory_matches_ip(wire):
         n = nics[l["ifname"]]
         assert (n["mac"], n["mtu"], n["kind"], n["physical"]) == (l["address"], l["mtu"], l["linkinfo"]["info_kind"], False)
         assert n["operstate"] == l["operstate"].lower()
+        assert n["master"] == l.get("master")
+        assert n["carrier"] == (("NO-CARRIER" not in l["flags"]) if "UP" in l["flags"] else None)
     assert nics["eth0"]["ipv4"] == ["10.9.0.10/24"] and nics["eth0"]["default_route"] and nics["eth0"]["ssh_session"]
     assert not nics["eth1"]["default_route"] and not nics["eth1"]["ssh_session"] and nics["eth1"]["mtu"] == 1400
     # physical NICs only by default: veths are virtual
     r = in_node("-m", "tui", "inventory", "--json")
     assert json.loads(r.stdout)["nics"] == []
+
+
+def test_rtnl_dump_reads_what_ip_shows(wire):
+    """The read-only netlink parser (tui.net.rtnl_dump) against ip -j: every link field the
+    tool uses, bridge options, a bridge port, carrier, addresses and routes."""
+    sh(f"ip -n {NODE} link add br0 type bridge stp_state 0 forward_delay 0 && ip -n {NODE} link set eth1 master br0")
+    sh(f"ip -n {NODE} link set br0 up mtu 1400 && ip -n {NODE} addr add 10.8.0.2/24 dev br0")
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} addr add 10.9.1.10/24 dev eth0")
+    sh(f"ip -n {NODE} route add default via 10.9.0.1 dev eth0 && ip -n {NODE} route add 10.7.0.0/16 via 10.8.0.1")
+    code = textwrap.dedent("""
+        import json
+        from tui.net.rtnl_dump import RtnlDump
+        with RtnlDump() as r:
+            print(json.dumps({"links": [m._asdict() for m in r.links()], "addrs": r.ipv4_addresses(),
+                              "routes": r.ipv4_routes()}))
+    """)
+    r = in_node("-c", code)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    links = {m["name"]: m for m in got["links"]}
+    for l in ipj("-d link show"):
+        m = links.pop(l["ifname"])
+        assert m["index"] == l["ifindex"] and m["mtu"] == l["mtu"] and m["operstate"] == l["operstate"].lower()
+        assert m["mac"] == (l["address"] if l["address"] != "00:00:00:00:00:00" else None)
+        assert m["kind"] == l.get("linkinfo", {}).get("info_kind")
+        master = [x["ifname"] for x in ipj("link show") if x["ifindex"] == m["master"]]
+        assert master == ([l["master"]] if "master" in l else [])
+        if "UP" in l["flags"]:
+            assert m["carrier"] == ("NO-CARRIER" not in l["flags"])
+    assert not links, f"links ip does not show: {sorted(links)}"
+    br = ipj("-d link show dev br0")[0]["linkinfo"]["info_data"]
+    info = next(m["info"] for m in got["links"] if m["name"] == "br0")
+    assert (info["stp_state"], info["forward_delay"]) == (br["stp_state"], br["forward_delay"])
+    ifindex = {l["ifname"]: l["ifindex"] for l in ipj("link show")}
+    assert sorted(tuple(a) for a in got["addrs"]) == sorted(
+        (ifindex[a["ifname"]], i["local"], i["prefixlen"]) for a in ipj("-4 addr show") for i in a["addr_info"])
+    main = sorted((x["dst"], x["gateway"], x["oif"]) for x in got["routes"] if x["table"] == 254)
+    assert main == sorted((x["dst"], x.get("gateway"), ifindex[x["dev"]]) for x in ipj("-4 route show"))
 
 
 def test_dhcp_probe_sees_the_offer_and_takes_no_lease(wire):

@@ -14,7 +14,10 @@ def run(args) -> int:
     finally:
         host.close()
     if args.json:
-        print(json.dumps(inv.as_dict(), indent=1))
+        data = inv.as_dict()
+        # one NIC per line: readable, diffable, and the C encoder (indent= is pure Python)
+        nics = ",\n  ".join(json.dumps(n) for n in data.pop("nics"))
+        print(json.dumps(data)[:-1] + (f', "nics": [\n  {nics}\n]}}' if nics else ', "nics": []}'))
         return 0
     print(f"{'NIC':<16} {'MAC':<17} {'LINK':<6} {'SPEED':>7} {'MTU':>5} {'DRIVER':<10} {'IPv4':<18} NOTES")
     for n in inv.nics:

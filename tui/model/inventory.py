@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tui.model import formats as F
-from tui.model import problems as P
-from tui.model.reader import Reader
+if TYPE_CHECKING:
+    from tui.model import problems as P
+    from tui.model.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ def natural_key(name: str):
 
 def inventory_from_data(data, source: str = "file") -> tuple[Inventory | None, list[P.Problem]]:
     """Plain JSON data → Inventory, with path-addressed problems (paths start 'inventory')."""
+    # imported here: reading this host's inventory (tui.net.inventory) needs none of them
+    from tui.model import formats as F
+    from tui.model import problems as P
+    from tui.model.reader import Reader
+
     r = Reader()
     top = r.mapping(data, "inventory", ("hostname", "nics", "source", "generated_by"))
     if top is None:

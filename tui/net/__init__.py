@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from tui.model.hoststate import HostState
-from tui.model.inventory import Inventory
-from tui.model.plan import Step
+if TYPE_CHECKING:  # kept out of the import path: `inventory` starts fast
+    from tui.model.hoststate import HostState
+    from tui.model.inventory import Inventory
+    from tui.model.plan import Step
 
 
 class Host(Protocol):

@@ -1,4 +1,5 @@
-"""The NIC inventory of this host: one netlink dump (links, addresses, routes) plus sysfs."""
+"""The NIC inventory of this host: one netlink dump each of links, addresses and routes
+(tui.net.rtnl_dump) plus sysfs for what netlink does not carry (driver, PCI, speed)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import socket
 from tui.model.inventory import Inventory, Nic, natural_key
 
 SYSFS = "/sys/class/net"
+MAIN_TABLE = 254
+IFF_UP = 0x1
 PCI_IDS = ("/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids", "/usr/share/pci.ids")
 
 
@@ -60,55 +63,48 @@ def pci_names(vendor: str | None, device: str | None) -> tuple[str | None, str |
     return None, None
 
 
-def read_inventory(ipr=None, include_virtual: bool = False) -> Inventory:
-    from pyroute2 import IPRoute
+def read_inventory(include_virtual: bool = False) -> Inventory:
+    from tui.net.rtnl_dump import RtnlDump
 
-    own = ipr is None
-    ipr = ipr or IPRoute()
-    try:
-        links = list(ipr.get_links())
-        addrs = list(ipr.get_addr(family=socket.AF_INET))
-        routes = list(ipr.get_routes(family=socket.AF_INET, table=254))
-    finally:
-        if own:
-            ipr.close()
-    names = {m["index"]: m.get_attr("IFLA_IFNAME") for m in links}
+    with RtnlDump() as rtnl:
+        links = rtnl.links()
+        addrs = rtnl.ipv4_addresses()
+        routes = rtnl.ipv4_routes()
+    names = {m.index: m.name for m in links}
     ipv4: dict[int, list[str]] = {}
-    for a in addrs:
-        ipv4.setdefault(a["index"], []).append(f"{a.get_attr('IFA_ADDRESS')}/{a['prefixlen']}")
-    default_devs = {r.get_attr("RTA_OIF") for r in routes if r["dst_len"] == 0}
+    for index, address, plen in addrs:
+        ipv4.setdefault(index, []).append(f"{address}/{plen}")
+    default_devs = {r["oif"] for r in routes if r["dst"] == "default" and r["table"] == MAIN_TABLE}
     ssh_ip = ssh_peer_local_ip()
     nics = []
     for m in links:
-        idx, name = m["index"], names[m["index"]]
-        if name == "lo":
+        if m.name == "lo":
             continue
-        base = f"{SYSFS}/{name}"
-        physical = os.path.exists(f"{base}/device")
-        info = m.get_attr("IFLA_LINKINFO")
-        kind = info.get_attr("IFLA_INFO_KIND") if info is not None else None
+        base = f"{SYSFS}/{m.name}"
+        # links made over rtnetlink (veth, bond, bridge, vlan …) have a kind; a NIC has a device
+        physical = m.kind is None and os.path.exists(f"{base}/device")
         if not physical and not include_virtual:
             continue
-        driver = os.path.basename(os.path.realpath(f"{base}/device/driver")) if physical else None
-        pci_path = os.path.realpath(f"{base}/device") if physical else ""
-        pci = os.path.basename(pci_path) if _read(f"{base}/device/vendor") else None
-        vendor, model = pci_names(_read(f"{base}/device/vendor"), _read(f"{base}/device/device")) if pci else (None, None)
-        carrier = _read(f"{base}/carrier")
-        perm = m.get_attr("IFLA_PERM_ADDRESS")
-        if perm and not isinstance(perm, str):
-            perm = None
-        perm = perm if perm and perm != "00:00:00:00:00:00" else None
+        driver = pci = vendor = model = None
+        if physical:
+            driver = os.path.basename(os.path.realpath(f"{base}/device/driver"))
+            vendor_id = _read(f"{base}/device/vendor")
+            if vendor_id:
+                pci = os.path.basename(os.path.realpath(f"{base}/device"))
+                vendor, model = pci_names(vendor_id, _read(f"{base}/device/device"))
+        # like sysfs: no carrier state while the link is administratively down
+        carrier = m.carrier if m.flags & IFF_UP else None
+        up = carrier is True
+        addresses = ipv4.get(m.index, ())
         nics.append(Nic(
-            name=name, mac=m.get_attr("IFLA_ADDRESS"), perm_mac=perm,
-            operstate=(m.get_attr("IFLA_OPERSTATE") or "unknown").lower(),
-            carrier=None if carrier is None else carrier == "1",
-            speed=_int(_read(f"{base}/speed")) if carrier == "1" else None,
-            duplex=_read(f"{base}/duplex") if carrier == "1" else None,
-            mtu=m.get_attr("IFLA_MTU"), driver=driver, pci=pci, vendor=vendor, model=model,
-            master=names.get(m.get_attr("IFLA_MASTER") or 0),
-            ipv4=tuple(ipv4.get(idx, ())), default_route=idx in default_devs,
-            ssh_session=bool(ssh_ip) and any(a.split("/")[0] == ssh_ip for a in ipv4.get(idx, ())),
-            physical=physical, kind=kind,
+            name=m.name, mac=m.mac, perm_mac=m.perm_mac, operstate=m.operstate, carrier=carrier,
+            speed=_int(_read(f"{base}/speed")) if up else None,
+            duplex=_read(f"{base}/duplex") if up else None,
+            mtu=m.mtu, driver=driver, pci=pci, vendor=vendor, model=model,
+            master=names.get(m.master or 0),
+            ipv4=tuple(addresses), default_route=m.index in default_devs,
+            ssh_session=bool(ssh_ip) and any(a.split("/")[0] == ssh_ip for a in addresses),
+            physical=physical, kind=m.kind,
         ))
     nics.sort(key=lambda n: natural_key(n.name))
     return Inventory(tuple(nics), socket.gethostname(), "live")

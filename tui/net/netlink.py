@@ -12,9 +12,11 @@ from pyroute2.netlink.exceptions import NetlinkError
 from tui.model.bond import BOND_MODES, OPTION_MODES
 from tui.model.hoststate import HostState, Link, Route
 from tui.model.plan import Step
+from tui.net.rtnl_dump import RtnlDump
 
 IFF_UP = 0x1
 RTPROT_KERNEL = 2
+RTN_UNICAST = 1
 MAIN_TABLE = 254
 PVID, UNTAGGED = 0x2, 0x4
 BRIDGE_FLAGS_SELF = 0x2
@@ -26,13 +28,6 @@ class StepFailed(Exception):
         super().__init__(f"{step.describe()}: {reason}")
         self.step = step
         self.reason = reason
-
-
-def _linkinfo(msg) -> tuple[str | None, object]:
-    info = msg.get_attr("IFLA_LINKINFO")
-    if info is None:
-        return None, None
-    return info.get_attr("IFLA_INFO_KIND"), info.get_attr("IFLA_INFO_DATA")
 
 
 def _bond_option(dev: str, key: str) -> str | None:
@@ -55,69 +50,54 @@ class NetlinkHost:
     def close(self) -> None:
         self.ipr.close()
 
-    # ---- reading -------------------------------------------------------------------------
+    # ---- reading (tui.net.rtnl_dump: pyroute2 decodes every attribute, slowly) ------------
     def snapshot(self) -> HostState:
-        msgs = list(self.ipr.get_links())
-        names = {m["index"]: m.get_attr("IFLA_IFNAME") for m in msgs}
-        vlans = self._bridge_vlans(names)
+        with RtnlDump() as rtnl:
+            msgs = rtnl.links()
+            names = {m.index: m.name for m in msgs}
+            vlans = self._bridge_vlans(rtnl, names)
+            addrs = rtnl.ipv4_addresses()
+            all_routes = rtnl.ipv4_routes()
         links = []
         for m in msgs:
-            name = names[m["index"]]
-            if name == "lo":
+            if m.name == "lo":
                 continue
-            kind, data = _linkinfo(m)
             attrs: dict[str, object] = {}
-            if kind == "bond":
-                attrs["mode"] = _bond_option(name, "mode")
-                attrs["miimon"] = _bond_option(name, "miimon")
+            if m.kind == "bond":
+                attrs["mode"] = _bond_option(m.name, "mode")
+                attrs["miimon"] = _bond_option(m.name, "miimon")
                 for key in self.bond_keys:
-                    attrs[key] = _bond_option(name, key)
-            elif kind == "bridge" and data is not None:
-                attrs = {
-                    "vlan_filtering": data.get_attr("IFLA_BR_VLAN_FILTERING"),
-                    "stp_state": data.get_attr("IFLA_BR_STP_STATE"),
-                    "forward_delay": data.get_attr("IFLA_BR_FORWARD_DELAY"),
-                    "default_pvid": data.get_attr("IFLA_BR_VLAN_DEFAULT_PVID"),
-                }
-            elif kind == "vlan" and data is not None:
-                attrs = {"parent": names.get(m.get_attr("IFLA_LINK")), "id": data.get_attr("IFLA_VLAN_ID")}
+                    attrs[key] = _bond_option(m.name, key)
+            elif m.kind == "bridge":
+                attrs = dict(m.info)
+            elif m.kind == "vlan":
+                attrs = {"parent": names.get(m.link), "id": m.info.get("id")}
             links.append(Link(
-                name, kind if kind in ("bond", "bridge", "vlan") else None, bool(m["flags"] & IFF_UP),
-                m.get_attr("IFLA_MTU"), names.get(m.get_attr("IFLA_MASTER") or 0),
-                tuple(sorted((k, str(v)) for k, v in attrs.items() if v is not None)), vlans.get(name),
+                m.name, m.kind if m.kind in ("bond", "bridge", "vlan") else None, bool(m.flags & IFF_UP),
+                m.mtu, names.get(m.master or 0),
+                tuple(sorted((k, str(v)) for k, v in attrs.items() if v is not None)), vlans.get(m.name),
             ))
-        addresses = tuple(
-            (names[a["index"]], f"{a.get_attr('IFA_ADDRESS')}/{a['prefixlen']}")
-            for a in self.ipr.get_addr(family=socket.AF_INET) if a["index"] in names and names[a["index"]] != "lo"
-        )
+        addresses = tuple((names[i], f"{ip}/{plen}") for i, ip, plen in addrs if i in names and names[i] != "lo")
         routes = []
-        for r in self.ipr.get_routes(family=socket.AF_INET, table=MAIN_TABLE):
-            if r["proto"] == RTPROT_KERNEL or r.get_attr("RTA_TABLE") not in (None, MAIN_TABLE) or r["type"] != 1:
+        for r in all_routes:
+            if r["proto"] == RTPROT_KERNEL or r["table"] != MAIN_TABLE or r["type"] != RTN_UNICAST:
                 continue
-            dst = "default" if r["dst_len"] == 0 else f"{r.get_attr('RTA_DST')}/{r['dst_len']}"
-            dev = names.get(r.get_attr("RTA_OIF"))
+            dev = names.get(r["oif"])
             if dev:
-                routes.append(Route(dst, r.get_attr("RTA_GATEWAY"), dev))
+                routes.append(Route(r["dst"], r["gateway"], dev))
         return HostState(tuple(links), addresses, tuple(routes)).normalized()
 
-    def _bridge_vlans(self, names: dict[int, str]) -> dict[str, tuple]:
-        out: dict[str, list] = {}
+    @staticmethod
+    def _bridge_vlans(rtnl: RtnlDump, names: dict[int, str]) -> dict[str, tuple]:
         try:
-            dump = self.ipr.get_vlans()
-        except NetlinkError:
+            dump = rtnl.bridge_vlans()
+        except OSError:  # no bridge support at all
             return {}
-        for msg in dump:
-            spec = msg.get_attr("IFLA_AF_SPEC")
-            if spec is None:
-                continue
-            entries = [a[1] for a in spec["attrs"] if a[0] == "IFLA_BRIDGE_VLAN_INFO"]
-            name = names.get(msg["index"])
-            if name is None or not entries:
-                continue
-            out.setdefault(name, []).extend(
-                (e["vid"], bool(e["flags"] & PVID), bool(e["flags"] & UNTAGGED)) for e in entries
-            )
-        return {k: tuple(sorted(set(v))) for k, v in out.items()}
+        out = {}
+        for index, entries in dump.items():
+            if index in names:
+                out[names[index]] = tuple(sorted({(vid, bool(f & PVID), bool(f & UNTAGGED)) for vid, f in entries}))
+        return out
 
     # ---- changing ------------------------------------------------------------------------
     def index(self, name: str) -> int:
@@ -196,8 +176,8 @@ class NetlinkHost:
 
     def _vlans(self, dev, wanted, is_bridge):
         idx = self.index(dev)
-        names = {idx: dev}
-        have = set(self._bridge_vlans(names).get(dev, ()))
+        with RtnlDump() as rtnl:
+            have = set(self._bridge_vlans(rtnl, {idx: dev}).get(dev, ()))
         extra = {"vlan_flags": BRIDGE_FLAGS_SELF} if is_bridge else {}
         for vid, pvid, untagged in sorted(have - set(wanted)):
             if not any(w[0] == vid for w in wanted):
@@ -219,8 +199,8 @@ def _bridge_kwargs(a: dict) -> dict:
 
 
 def _kind_of(host: NetlinkHost, dev: str) -> str | None:
-    msg = host.ipr.get_links(host.index(dev))[0]
-    return _linkinfo(msg)[0]
+    with RtnlDump() as rtnl:
+        return next((m.kind for m in rtnl.links() if m.name == dev), None)
 
 
 def missing_kernel_features() -> list[str]:

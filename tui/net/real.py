@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from tui.model.hoststate import HostState
-from tui.model.inventory import Inventory
-from tui.model.plan import Step
-from tui.net.netlink import NetlinkHost
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.model.hoststate import HostState
+    from tui.model.inventory import Inventory
+    from tui.model.plan import Step
 
 
 class RealHost:
     def __init__(self):
-        self.netlink = NetlinkHost()
+        self._netlink = None
+
+    @property
+    def netlink(self):
+        """pyroute2's socket, opened on first use: reading the inventory does not need it."""
+        if self._netlink is None:
+            from tui.net.netlink import NetlinkHost
+
+            self._netlink = NetlinkHost()
+        return self._netlink
 
     def inventory(self, include_virtual: bool = False) -> Inventory:
         from tui.net.inventory import read_inventory
 
-        return read_inventory(self.netlink.ipr, include_virtual)
+        return read_inventory(include_virtual)
 
     def snapshot(self) -> HostState:
         return self.netlink.snapshot()
@@ -38,4 +49,5 @@ class RealHost:
             return probe(sub, timeout)
 
     def close(self) -> None:
-        self.netlink.close()
+        if self._netlink is not None:
+            self._netlink.close()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 
-from tui.net.netlink import BRIDGE_FLAGS_SELF, IFF_UP, NetlinkHost, _linkinfo
+from tui.net.netlink import BRIDGE_FLAGS_SELF, IFF_UP, NetlinkHost
+from tui.net.rtnl_dump import RtnlDump
 
 
 @contextlib.contextmanager
@@ -17,22 +18,23 @@ def temporary_vlan(host: NetlinkHost, parent: str, vid: int):
     ipr = host.ipr
     name = f"hnsp{os.getpid() % 1000}.{vid}"[:15]
     parent_index = host.index(parent)
-    parent_msg = ipr.get_links(parent_index)[0]
-    was_up = bool(parent_msg["flags"] & IFF_UP)
+    with RtnlDump() as rtnl:
+        msgs = rtnl.links()
+        names = {m.index: m.name for m in msgs}
+        have = host._bridge_vlans(rtnl, names)
+    parent_msg = next(m for m in msgs if m.index == parent_index)
+    was_up = bool(parent_msg.flags & IFF_UP)
     added: list[tuple[int, dict]] = []
-    if _linkinfo(parent_msg)[0] == "bridge":
-        msgs = list(ipr.get_links())
-        names = {m["index"]: m.get_attr("IFLA_IFNAME") for m in msgs}
-        have = host._bridge_vlans(names)
+    if parent_msg.kind == "bridge":
         for m in msgs:
-            is_self = m["index"] == parent_index
-            if not is_self and m.get_attr("IFLA_MASTER") != parent_index:
+            is_self = m.index == parent_index
+            if not is_self and m.master != parent_index:
                 continue
-            if any(v[0] == vid for v in have.get(names[m["index"]], ())):
+            if any(v[0] == vid for v in have.get(m.name, ())):
                 continue
             extra = {"vlan_flags": BRIDGE_FLAGS_SELF} if is_self else {}
-            ipr.vlan_filter("add", index=m["index"], vlan_info={"vid": vid}, **extra)
-            added.append((m["index"], extra))
+            ipr.vlan_filter("add", index=m.index, vlan_info={"vid": vid}, **extra)
+            added.append((m.index, extra))
     try:
         ipr.link("add", ifname=name, kind="vlan", link=parent_index, vlan_id=vid)
         ipr.link("set", index=host.index(name), state="up")
