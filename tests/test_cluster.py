@@ -124,6 +124,41 @@ def test_webhook_rejection_names_the_object_and_field(api, kube):
     assert api.get("network-attachment-definitions", "vlan200", "default") is None  # nothing after it
 
 
+MANY = PROFILE.replace("networks:\n", "networks:\n" + "".join(f"  - {{name: n{i}, vlan_id: {i}}}\n" for i in range(10, 40)))
+
+
+def test_many_vm_networks_are_written_concurrently_one_request_each(tmp_path):
+    slow = SimulatedApi(latency=0.02).start()  # an API server with webhooks takes a while per write
+    try:
+        kc = write(tmp_path, "kc", slow.kubeconfig())
+        r = run_cli("cluster", "apply", write(tmp_path, "p.yaml", MANY), "--kubeconfig", kc, "--inventory", INV)
+        assert r.code == 0, r.err
+        assert [m for m, _ in writes(slow)] == ["POST"] * 36  # one write per object, none repeated
+        assert all(slow.get("network-attachment-definitions", f"n{i}", "default") for i in range(10, 40))
+        assert 1 < slow.state.max_in_flight <= 8  # NADs several at a time, bounded
+        reported = [line.split(":")[0] for line in r.err.splitlines() if line.endswith(": create")]
+        assert reported[:2] == ["clusternetworks/data", "vlanconfigs/data"] and reported[-1] == "settings/ntp-servers"
+        nads = [x for x in reported if x.startswith("network-attachment-definitions/")]
+        assert nads == [f"network-attachment-definitions/{o}" for o in
+                        [f"default/n{i}" for i in range(10, 40)] + ["default/vlan200", "infra/storage", "default/flat"]]
+    finally:
+        slow.down()
+
+
+def test_a_rejected_nad_among_many_stops_the_apply_and_reports_what_was_written(api, kube):
+    api.reject("network-attachment-definitions", "n20", 400, "vlan id is in use by another network")
+    r = kube("apply", profile=MANY)
+    assert r.code == 1 and "network-attachment-definitions/default/n20: rejected (400)" in r.err
+    assert "Traceback" not in r.err
+    created = [line.split(": ")[0] for line in r.err.splitlines() if line.endswith(": create")]
+    for ref in created:  # every write reported is on the server
+        _, ns, name = ref.split("/") if ref.count("/") == 2 else (None, None, ref.split("/")[1])
+        plural = ref.split("/")[0]
+        assert api.get(plural, name, ns) is not None, ref
+    assert "network-attachment-definitions/default/n19" in created  # all before it, in order
+    assert api.get("settings", "ntp-servers") is None  # the kinds after NADs never started
+
+
 def test_the_fake_enforces_the_real_crd_schema(api, tmp_path):
     from tui.kube.apply import apply
     from tui.kube.cluster import Cluster, ClusterError

@@ -1,18 +1,22 @@
 """Plan and apply the cluster objects: server-side dry-run for the plan; for the apply one
 list per kind, then one write per object that changes (create, or merge-patch guarded by
-resourceVersion with bounded re-read on 409), in dependency order; then wait for each
-matched node's VlanStatus and the ClusterNetwork to be ready."""
+resourceVersion with bounded re-read on 409), in dependency order — the NADs, independent of
+each other, several at a time; then wait for each matched node's VlanStatus and the
+ClusterNetwork to be ready."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
-from tui.kube.cluster import Cluster, api_error
+from tui.kube.cluster import Cluster, ClusterError, api_error
 from tui.render.cluster_objects import Obj, merge_patch as merge
 
 VOLATILE = ("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp")
 CONFLICT_RETRIES = 5
+WORKERS = 8  # concurrent writes of independent objects (a real API server takes 5-50 ms each)
+PARALLEL = ("network-attachment-definitions",)
 
 
 @dataclass
@@ -66,33 +70,84 @@ def plan(cluster: Cluster, objs: list[Obj]) -> list[Change]:
     return out
 
 
-def apply(cluster: Cluster, objs: list[Obj], report=lambda text: None) -> list[Change]:
+def _write(cluster: Cluster, o: Obj, current: dict | None) -> tuple[Change, list[str]]:
+    """One object: create, or merge-patch guarded by its resourceVersion, re-reading on 409."""
     from kubernetes.client.exceptions import ApiException
 
-    existing: dict[tuple, dict[str, dict]] = {}
-    done = []
+    notes = []
+    for attempt in range(CONFLICT_RETRIES + 1):
+        ch = change_for(o, current)
+        try:
+            if ch.action == "create":
+                cluster.create(o)
+            elif ch.action == "update":
+                body = merge(o.body, {"metadata": {"resourceVersion": current["metadata"]["resourceVersion"]}})
+                cluster.patch(o, body)
+            return ch, notes
+        except ApiException as exc:
+            if exc.status == 409 and attempt < CONFLICT_RETRIES:
+                notes.append(f"{o.ref}: conflict, re-reading ({attempt + 1}/{CONFLICT_RETRIES})")
+                current = cluster.get(o)
+                continue
+            raise api_error(exc, o.ref) from exc
+    raise AssertionError("unreachable")
+
+
+def _waves(objs: list[Obj]) -> list[list[Obj]]:
+    """Runs of consecutive objects of one kind, in the given (dependency) order."""
+    waves: list[list[Obj]] = []
     for o in objs:
-        kind = (o.group, o.version, o.plural, o.namespace)
-        if kind not in existing:
-            existing[kind] = {i["metadata"]["name"]: i for i in cluster.list(o.group, o.version, o.plural, o.namespace)}
-        current = existing[kind].get(o.name)
-        for attempt in range(CONFLICT_RETRIES + 1):
-            ch = change_for(o, current)
+        if waves and (waves[-1][0].group, waves[-1][0].plural) == (o.group, o.plural):
+            waves[-1].append(o)
+        else:
+            waves.append([o])
+    return waves
+
+
+def apply(cluster: Cluster, objs: list[Obj], report=lambda text: None, workers: int = WORKERS) -> list[Change]:
+    """One list per kind, then one write per object that changes. NADs are independent of each
+    other and are written ``workers`` at a time; everything else one by one, in order. On a
+    rejection the writes already made are reported, nothing further starts, and the error is
+    raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    done: list[Change] = []
+    for wave in _waves(objs):
+        first = wave[0]
+        existing = {}  # (namespace, name) -> object, one list per namespace
+        for ns in dict.fromkeys(o.namespace for o in wave):
+            for item in cluster.list(first.group, first.version, first.plural, ns):
+                existing[(ns, item["metadata"]["name"])] = item
+        stop = threading.Event()
+
+        def one(o: Obj):
+            if stop.is_set():
+                return None  # an earlier object was rejected: start nothing new
             try:
-                if ch.action == "create":
-                    cluster.create(o)
-                elif ch.action == "update":
-                    body = merge(o.body, {"metadata": {"resourceVersion": current["metadata"]["resourceVersion"]}})
-                    cluster.patch(o, body)
-                break
-            except ApiException as exc:
-                if exc.status == 409 and attempt < CONFLICT_RETRIES:
-                    report(f"{o.ref}: conflict, re-reading ({attempt + 1}/{CONFLICT_RETRIES})")
-                    current = cluster.get(o)
+                return _write(cluster, o, existing.get((o.namespace, o.name)))
+            except Exception:
+                stop.set()
+                raise
+
+        parallel = workers if first.plural in PARALLEL and len(wave) > 1 else 1
+        error = None
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            futures = [pool.submit(one, o) for o in wave]
+            for f in futures:  # reported in order, as each completes
+                try:
+                    result = f.result()
+                except ClusterError as exc:
+                    error = error or exc
                     continue
-                raise api_error(exc, o.ref) from exc
-        report(f"{o.ref}: {ch.action}" + (f" ({', '.join(ch.fields)})" if ch.fields else ""))
-        done.append(ch)
+                if result is None:
+                    continue
+                ch, notes = result
+                for note in notes:
+                    report(note)
+                report(f"{ch.obj.ref}: {ch.action}" + (f" ({', '.join(ch.fields)})" if ch.fields else ""))
+                done.append(ch)
+        if error is not None:
+            raise error
     return done
 
 

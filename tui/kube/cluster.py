@@ -4,6 +4,7 @@ Imported only by commands that talk to a cluster (the client costs ~0.5 s to imp
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 
 from tui.render.cluster_objects import Obj
@@ -42,6 +43,7 @@ class Cluster:
         self.custom = client.CustomObjectsApi(api_client)
         self.source = source
         self.round_trips = 0
+        self._count = threading.Lock()  # apply writes from several threads
 
     # ---- connection ---------------------------------------------------------------------------
     @classmethod
@@ -57,12 +59,11 @@ class Cluster:
                     config.load_kube_config(config_file=path, client_configuration=cfg)
                 except Exception as exc:  # the loader raises many kinds for a bad file
                     raise ClusterError(f"kubeconfig {path} is not usable: {exc}") from exc
-                cfg.retries = False
-                return cls(client.ApiClient(cfg), path)
+                return cls(_client(cfg), path)
         if os.environ.get("KUBERNETES_SERVICE_HOST"):
             cfg = client.Configuration()
             config.load_incluster_config(client_configuration=cfg)
-            return cls(client.ApiClient(cfg), "in-cluster")
+            return cls(_client(cfg), "in-cluster")
         raise ClusterError("no kubeconfig: give --kubeconfig, cluster.kubeconfig in the profile or $KUBECONFIG "
                            f"(also looked at {RKE2} and ~/.kube/config)")
 
@@ -71,7 +72,8 @@ class Cluster:
         import urllib3
         from kubernetes.client.exceptions import ApiException
 
-        self.round_trips += 1
+        with self._count:
+            self.round_trips += 1
         try:
             return fn(*args, _request_timeout=TIMEOUT, **kw)
         except ApiException:
@@ -166,6 +168,14 @@ class Cluster:
 
     def nodes(self) -> list[dict]:
         return self.get_json("/api/v1/nodes").get("items", [])
+
+
+def _client(cfg):
+    from kubernetes import client
+
+    cfg.retries = False  # our own errors, at once; 409s are retried by apply
+    cfg.connection_pool_maxsize = max(cfg.connection_pool_maxsize or 0, 16)  # apply's concurrent writes
+    return client.ApiClient(cfg)
 
 
 def api_error(exc, what: str) -> ClusterError:

@@ -55,6 +55,8 @@ class State:
     rejections: dict = field(default_factory=dict)  # (plural, name) -> (code, message, field)
     conflicts: dict = field(default_factory=dict)  # (plural, name) -> remaining 409s
     requests: list = field(default_factory=list)  # (method, path) of every request
+    in_flight: int = 0  # requests being served now
+    max_in_flight: int = 0  # the most served at once (a client's concurrency)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
@@ -335,6 +337,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _do(self) -> None:
+        state = self.api.state
+        with state.lock:
+            state.in_flight += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        try:
+            self._serve()
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+
+    def _serve(self) -> None:
         url = urlparse(self.path)
         if self.api.latency:
             time.sleep(self.api.latency)
