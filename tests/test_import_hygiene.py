@@ -22,6 +22,8 @@ def _modules():
     "import " + ", ".join(_modules()),
     "from tui.cli import main; main(['validate', 'profiles/single-nic-dhcp.yaml'])",
     "from tui.cli import main; main(['render', 'profiles/lacp-vlan-jumbo.yaml', '--format', 'nm-keyfiles', '-o', '/tmp/hygiene-nm'])",
+    # reading the host (inventory, the planner's state) is rtnl_dump + sysfs: pyroute2 only changes it
+    "from tui.net.real import RealHost; h = RealHost(); h.inventory(True); h.snapshot(); h.close()",
 ])
 def test_pure_paths_never_load_heavy_libraries(statement):
     code = f"{statement}\nimport sys\nprint('loaded=' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"

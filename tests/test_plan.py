@@ -11,7 +11,7 @@ from tui.model.plan import differences
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
 from tui.net import journal
-from tui.net.apply import apply, prepare
+from tui.net.apply import apply, kernel_needs, prepare
 from tui.net.simulated import SimulatedHost
 
 BASE = """version: 1
@@ -74,6 +74,34 @@ def test_apply_verifies_and_a_second_plan_is_empty(name, kw):
     assert out.ok, out.error
     assert differences(host.snapshot(), prepare(host.snapshot(), target)[0]) == []
     assert prepare(host.snapshot(), target)[2] == []
+    assert journal.read() is None
+
+
+@pytest.mark.parametrize("release, mode, vid, needs", [
+    ("v1.6", "active-backup", 0, {"bond", "bridge"}),  # mgmt-bo on a VLAN-filtering mgmt-br
+    ("v1.6", "802.3ad", 100, {"bond", "bridge", "vlan"}),  # and mgmt-br.100
+    ("v1.0", "active-backup", 0, {"bond"}),  # v1.0: the IP on the bond, no bridge
+])
+def test_the_kernel_is_asked_only_for_what_the_plan_creates(release, mode, vid, needs):
+    host = SimulatedHost.demo(delay=0)
+    steps = prepare(host.snapshot(), target_for(host, release=release, mode=mode, vid=vid))[2]
+    assert kernel_needs(steps) == needs
+
+
+def test_a_kernel_lacking_a_feature_is_refused_before_anything_changes():
+    class NoBonding(SimulatedHost):
+        asked = None
+
+        def missing_features(self, kinds):
+            NoBonding.asked = set(kinds)
+            return ["bonding"] if "bond" in kinds else []
+
+    demo = SimulatedHost.demo(delay=0)
+    host = NoBonding(demo.nics, demo.snapshot(), 0)
+    before = host.snapshot()
+    out = apply(host, target_for(host, mode="802.3ad", vid=100))
+    assert not out.ok and out.error == "this kernel lacks bonding: nothing was changed" and out.done == 0
+    assert NoBonding.asked == {"bond", "bridge", "vlan"} and host.snapshot() == before
     assert journal.read() is None
 
 

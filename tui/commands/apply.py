@@ -31,13 +31,6 @@ def _run(args, host) -> int:
     persistent, problems = _render_persistent(args, host.inventory())
     if report([p for p in problems if p.is_error]):
         return INVALID
-    if not args.demo:
-        from tui.net.netlink import missing_kernel_features
-
-        missing = missing_kernel_features()
-        if missing:
-            say(f"error: this kernel lacks {', '.join(missing)}: nothing was changed")
-            return INVALID
     if args.dry_run:
         _, _, steps = prepare(host.snapshot(), np.target)
         for i, s in enumerate(steps, 1):

@@ -54,6 +54,18 @@ def ssh_conflict(before: HostState, steps: list[Step], ssh_ip: str | None) -> st
     return None
 
 
+def kernel_needs(steps: list[Step]) -> set[str]:
+    """What the steps need of the kernel: "bond", "bridge" (VLAN filtering) and "vlan"."""
+    needs = set()
+    for s in steps:
+        attrs = dict(s.args[-1]) if s.op in ("link-add", "link-attrs") else {}
+        if s.op == "link-add" and s.args[0] in ("bond", "vlan"):
+            needs.add(s.args[0])
+        elif s.op == "vlans" or str(attrs.get("vlan_filtering")) == "1":
+            needs.add("bridge")
+    return needs
+
+
 def wait_verified(host, target: Target, tries: int = 40, delay: float = 0.1) -> list[str]:
     """Re-read until the host matches the target; the kernel settles asynchronously."""
     diff: list[str] = []
@@ -90,6 +102,10 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
         return out
     if not steps:
         out.ok = True
+        return out
+    missing = host.missing_features(kernel_needs(steps))
+    if missing:
+        out.error = f"this kernel lacks {', '.join(missing)}: nothing was changed"
         return out
     gateway_before = bool(full.gateway) and host.reachable(full.gateway, 1.0)
     journal.write(journal.Entry("applying", os.getpid(), checkpoint, summary=f"{len(steps)} steps"))

@@ -1,26 +1,20 @@
-"""The real host: reads and changes links, bridge VLANs, addresses and routes over netlink
-(pyroute2); bond options through sysfs, where the kernel parses their names itself."""
+"""The real host's changes: links, bridge VLANs, addresses and routes over netlink (pyroute2);
+bond options through sysfs, where the kernel parses their names itself. Reading is
+tui.net.host_state."""
 
 from __future__ import annotations
 
 import os
-import socket
 
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
-from tui.model.bond import BOND_MODES, OPTION_MODES
-from tui.model.hoststate import HostState, Link, Route
+from tui.model.bond import BOND_MODES
 from tui.model.plan import Step
+from tui.net.host_state import PVID, SYSFS, UNTAGGED, bridge_vlans
 from tui.net.rtnl_dump import RtnlDump
 
-IFF_UP = 0x1
-RTPROT_KERNEL = 2
-RTN_UNICAST = 1
-MAIN_TABLE = 254
-PVID, UNTAGGED = 0x2, 0x4
 BRIDGE_FLAGS_SELF = 0x2
-SYSFS = "/sys/class/net"
 
 
 class StepFailed(Exception):
@@ -30,74 +24,14 @@ class StepFailed(Exception):
         self.reason = reason
 
 
-def _bond_option(dev: str, key: str) -> str | None:
-    try:
-        with open(f"{SYSFS}/{dev}/bonding/{key}") as fh:
-            value = fh.read().strip()
-    except OSError:
-        return None
-    # sysfs prints "802.3ad 4", "fast 1", "layer3+4 1": the name is the first word
-    return value.split(" ")[0] if value else ""
-
-
 class NetlinkHost:
-    """Host state over netlink. One instance per process; not thread-safe."""
+    """Changes over netlink, one step at a time. One instance per process; not thread-safe."""
 
-    def __init__(self, bond_keys: tuple[str, ...] = tuple(OPTION_MODES)):
+    def __init__(self):
         self.ipr = IPRoute()
-        self.bond_keys = bond_keys  # bond options read besides mode and miimon (sysfs)
 
     def close(self) -> None:
         self.ipr.close()
-
-    # ---- reading (tui.net.rtnl_dump: pyroute2 decodes every attribute, slowly) ------------
-    def snapshot(self) -> HostState:
-        with RtnlDump() as rtnl:
-            msgs = rtnl.links()
-            names = {m.index: m.name for m in msgs}
-            vlans = self._bridge_vlans(rtnl, names)
-            addrs = rtnl.ipv4_addresses()
-            all_routes = rtnl.ipv4_routes()
-        links = []
-        for m in msgs:
-            if m.name == "lo":
-                continue
-            attrs: dict[str, object] = {}
-            if m.kind == "bond":
-                attrs["mode"] = _bond_option(m.name, "mode")
-                attrs["miimon"] = _bond_option(m.name, "miimon")
-                for key in self.bond_keys:
-                    attrs[key] = _bond_option(m.name, key)
-            elif m.kind == "bridge":
-                attrs = dict(m.info)
-            elif m.kind == "vlan":
-                attrs = {"parent": names.get(m.link), "id": m.info.get("id")}
-            links.append(Link(
-                m.name, m.kind if m.kind in ("bond", "bridge", "vlan") else None, bool(m.flags & IFF_UP),
-                m.mtu, names.get(m.master or 0),
-                tuple(sorted((k, str(v)) for k, v in attrs.items() if v is not None)), vlans.get(m.name),
-            ))
-        addresses = tuple((names[i], f"{ip}/{plen}") for i, ip, plen in addrs if i in names and names[i] != "lo")
-        routes = []
-        for r in all_routes:
-            if r["proto"] == RTPROT_KERNEL or r["table"] != MAIN_TABLE or r["type"] != RTN_UNICAST:
-                continue
-            dev = names.get(r["oif"])
-            if dev:
-                routes.append(Route(r["dst"], r["gateway"], dev))
-        return HostState(tuple(links), addresses, tuple(routes)).normalized()
-
-    @staticmethod
-    def _bridge_vlans(rtnl: RtnlDump, names: dict[int, str]) -> dict[str, tuple]:
-        try:
-            dump = rtnl.bridge_vlans()
-        except OSError:  # no bridge support at all
-            return {}
-        out = {}
-        for index, entries in dump.items():
-            if index in names:
-                out[names[index]] = tuple(sorted({(vid, bool(f & PVID), bool(f & UNTAGGED)) for vid, f in entries}))
-        return out
 
     # ---- changing ------------------------------------------------------------------------
     def index(self, name: str) -> int:
@@ -177,7 +111,7 @@ class NetlinkHost:
     def _vlans(self, dev, wanted, is_bridge):
         idx = self.index(dev)
         with RtnlDump() as rtnl:
-            have = set(self._bridge_vlans(rtnl, {idx: dev}).get(dev, ()))
+            have = set(bridge_vlans(rtnl, {idx: dev}).get(dev, ()))
         extra = {"vlan_flags": BRIDGE_FLAGS_SELF} if is_bridge else {}
         for vid, pvid, untagged in sorted(have - set(wanted)):
             if not any(w[0] == vid for w in wanted):
@@ -203,18 +137,21 @@ def _kind_of(host: NetlinkHost, dev: str) -> str | None:
         return next((m.kind for m in rtnl.links() if m.name == dev), None)
 
 
-def missing_kernel_features() -> list[str]:
-    """Kernel features the topology needs that this kernel lacks (before anything changes)."""
+def missing_kernel_features(kinds=frozenset({"bond", "bridge", "vlan"})) -> list[str]:
+    """Which of the link kinds a plan creates or configures (bond, VLAN-filtering bridge,
+    vlan) this kernel lacks: tried on throw-away links, before anything changes."""
     missing = []
     with IPRoute() as ipr:
         for kind, what, extra in (("bond", "bonding", {}), ("bridge", "bridge VLAN filtering", {"br_vlan_filtering": 1})):
+            if kind not in kinds and not (kind == "bridge" and "vlan" in kinds):
+                continue
             name = f"hns-probe{os.getpid() % 10000}"
             try:
                 ipr.link("add", ifname=name, kind=kind, **extra)
             except NetlinkError:
                 missing.append(what)
                 continue
-            if kind == "bridge":
+            if kind == "bridge" and "vlan" in kinds:
                 try:
                     vid_name = f"hns-v{os.getpid() % 10000}"
                     ipr.link("add", ifname=vid_name, kind="vlan", link=ipr.link_lookup(ifname=name)[0], vlan_id=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import socket
@@ -31,7 +32,9 @@ def ping(ip: str, timeout: float = 1.0, tries: int = 3) -> bool:
             packet = struct.pack("!BBHHH", 8, 0, _checksum(header + payload), ident, seq) + payload
             try:
                 sock.sendto(packet, (ip, 0))
-            except OSError:
+            except OSError as exc:
+                if exc.errno == errno.ENETUNREACH:
+                    return False  # no route to it at all: nothing can answer
                 time.sleep(min(timeout, 0.2))
                 continue
             deadline = time.monotonic() + timeout

@@ -29,10 +29,17 @@ class RealHost:
         return read_inventory(include_virtual)
 
     def snapshot(self) -> HostState:
-        return self.netlink.snapshot()
+        from tui.net.host_state import read_state
+
+        return read_state()
 
     def run(self, step: Step) -> None:
         self.netlink.run(step)
+
+    def missing_features(self, kinds: set[str]) -> list[str]:
+        from tui.net.netlink import missing_kernel_features
+
+        return missing_kernel_features(frozenset(kinds)) if kinds else []
 
     def reachable(self, ip: str, timeout: float = 1.0) -> bool:
         from tui.net.reach import ping

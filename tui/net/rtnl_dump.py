@@ -81,6 +81,10 @@ def _string(data: bytes, span) -> str:
     return data[span[0]:span[1]].split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
+def _ipv4(data: bytes, span) -> str | None:
+    return socket.inet_ntop(socket.AF_INET, data[span[0]:span[1]]) if span else None
+
+
 def _u32(data: bytes, span) -> int:
     return _U32.unpack_from(data, span[0])[0]
 
@@ -97,7 +101,7 @@ class RtnlDump:
     def close(self) -> None:
         self.sock.close()
 
-    def __enter__(self) -> "RtnlDump":
+    def __enter__(self) -> RtnlDump:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -215,7 +219,7 @@ class RtnlDump:
             a = _attrs(data, pos + _IFADDR.size, end, (IFA_ADDRESS, IFA_LOCAL))
             span = a.get(IFA_LOCAL) or a.get(IFA_ADDRESS)
             if family == socket.AF_INET and span:
-                out.append((index, socket.inet_ntop(socket.AF_INET, data[span[0]:span[1]]), plen))
+                out.append((index, _ipv4(data, span), plen))
         return out
 
     def ipv4_routes(self) -> list[dict]:
@@ -224,13 +228,12 @@ class RtnlDump:
         for kind, data, pos, end in self._dump(RTM_GETROUTE, _RTMSG.pack(socket.AF_INET, 0, 0, 0, 0, 0, 0, 0, 0)):
             if kind != RTM_NEWROUTE:
                 continue
-            family, dst_len, _s, _tos, table, proto, _scope, rtype, _f = _RTMSG.unpack_from(data, pos)
+            _fam, dst_len, _s, _tos, table, proto, _scope, rtype, _f = _RTMSG.unpack_from(data, pos)
             a = _attrs(data, pos + _RTMSG.size, end, (RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_TABLE))
-            ip = lambda k: socket.inet_ntop(socket.AF_INET, data[a[k][0]:a[k][1]]) if k in a else None  # noqa: E731
             out.append({
                 "table": _u32(data, a[RTA_TABLE]) if RTA_TABLE in a else table, "proto": proto, "type": rtype,
-                "dst": "default" if dst_len == 0 else f"{ip(RTA_DST)}/{dst_len}", "gateway": ip(RTA_GATEWAY),
-                "oif": _u32(data, a[RTA_OIF]) if RTA_OIF in a else None,
+                "dst": "default" if dst_len == 0 else f"{_ipv4(data, a.get(RTA_DST))}/{dst_len}",
+                "gateway": _ipv4(data, a.get(RTA_GATEWAY)), "oif": _u32(data, a[RTA_OIF]) if RTA_OIF in a else None,
             })
         return out
 

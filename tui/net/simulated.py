@@ -60,6 +60,9 @@ class SimulatedHost:
     def snapshot(self) -> HostState:
         return self.state
 
+    def missing_features(self, kinds: set[str]) -> list[str]:
+        return []  # the demo node's kernel has bonding, 8021q and VLAN filtering
+
     def reachable(self, ip: str, timeout: float = 1.0) -> bool:
         return any(r.gateway == ip for r in self.state.routes)
 

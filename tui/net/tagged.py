@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 
-from tui.net.netlink import BRIDGE_FLAGS_SELF, IFF_UP, NetlinkHost
+from tui.net.host_state import IFF_UP, bridge_vlans
+from tui.net.netlink import BRIDGE_FLAGS_SELF, NetlinkHost
 from tui.net.rtnl_dump import RtnlDump
 
 
@@ -21,7 +22,7 @@ def temporary_vlan(host: NetlinkHost, parent: str, vid: int):
     with RtnlDump() as rtnl:
         msgs = rtnl.links()
         names = {m.index: m.name for m in msgs}
-        have = host._bridge_vlans(rtnl, names)
+        have = bridge_vlans(rtnl, names)
     parent_msg = next(m for m in msgs if m.index == parent_index)
     was_up = bool(parent_msg.flags & IFF_UP)
     added: list[tuple[int, dict]] = []
