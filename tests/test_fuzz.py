@@ -82,3 +82,31 @@ def test_cli_render_never_leaves_a_partial_file(tmp_path_factory, data):
     assert "Traceback" not in r.err and r.code in (0, 1)
     assert out.exists() == (r.code == 0)
     assert sorted(p.name for p in d.iterdir()) == (["out.yaml", "p.yaml"] if r.code == 0 else ["p.yaml"])
+
+
+def _both_loaders(text: str):
+    """(libyaml result, pure-Python result); each the documents or 'error'."""
+    from tui.model.yamlsafe import FAST, _NoAliasLoader
+
+    out = []
+    for loader in (FAST, _NoAliasLoader):
+        try:
+            out.append(list(yaml.load_all(text, Loader=loader)))
+        except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
+            out.append("error")
+    return out
+
+
+yaml_ish = st.text(alphabet=" \n-:,[]{}#'\"!|>?%@`.0123456789abcdeyxnoTFNul\\\r", max_size=120)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(yaml_ish, st.dictionaries(keys, trees, max_size=8).map(lambda d: yaml.safe_dump(d, sort_keys=False))))
+def test_libyaml_fast_path_reads_what_the_pure_loader_reads(text):
+    """yamlsafe parses alias-free text with libyaml: it must accept exactly what the pure
+    loader accepts (its errors go through the pure loader anyway) and build the same data."""
+    if any(c in text for c in "&*!\t"):  # these go to the pure loader
+        return
+    fast, pure = _both_loaders(text)
+    if fast != "error":
+        assert fast == pure or (fast != fast and pure != pure), text  # NaN != NaN

@@ -10,6 +10,9 @@ MAX_BYTES = 1 << 20  # 1 MiB: a profile or Harvester config is a few KiB
 MAX_DEPTH = 64
 
 
+FAST = getattr(yaml, "CSafeLoader", None)  # None when PyYAML was built without libyaml
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -18,6 +21,19 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None, None, "YAML aliases (*name) are not supported here", event.start_mark
             )
         return super().compose_node(parent, index)
+
+
+def _parse(text: str) -> list:
+    """libyaml when the text cannot hold an anchor or alias (no '&', no '*') and has no tab
+    or tag ('!': there the two disagree): ~8x faster on a 200-network profile. The pure-Python
+    loader otherwise, and for every error, so that aliases are refused and messages and
+    positions are the same either way (tests/test_fuzz.py compares the two)."""
+    if FAST is not None and not any(c in text for c in "&*!\t"):
+        try:
+            return list(yaml.load_all(text, Loader=FAST))
+        except yaml.YAMLError:
+            pass  # the pure-Python loader below says it, the same way every time
+    return list(yaml.load_all(text, Loader=_NoAliasLoader))
 
 
 def load_yaml(text: str | bytes, what: str = "input") -> tuple[object, list[P.Problem]]:
@@ -36,7 +52,7 @@ def load_yaml(text: str | bytes, what: str = "input") -> tuple[object, list[P.Pr
     if not text.strip():
         return None, [P.error("", f"{what} is empty")]
     try:
-        docs = list(yaml.load_all(text, Loader=_NoAliasLoader))
+        docs = _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
