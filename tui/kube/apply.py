@@ -93,6 +93,16 @@ def _write(cluster: Cluster, o: Obj, current: dict | None) -> tuple[Change, list
     raise AssertionError("unreachable")
 
 
+def _write_unless_stopped(stop: threading.Event, cluster: Cluster, o: Obj, current: dict | None):
+    if stop.is_set():
+        return None  # an earlier object was rejected: start nothing new
+    try:
+        return _write(cluster, o, current)
+    except Exception:
+        stop.set()
+        raise
+
+
 def _waves(objs: list[Obj]) -> list[list[Obj]]:
     """Runs of consecutive objects of one kind, in the given (dependency) order."""
     waves: list[list[Obj]] = []
@@ -119,20 +129,10 @@ def apply(cluster: Cluster, objs: list[Obj], report=lambda text: None, workers: 
             for item in cluster.list(first.group, first.version, first.plural, ns):
                 existing[(ns, item["metadata"]["name"])] = item
         stop = threading.Event()
-
-        def one(o: Obj):
-            if stop.is_set():
-                return None  # an earlier object was rejected: start nothing new
-            try:
-                return _write(cluster, o, existing.get((o.namespace, o.name)))
-            except Exception:
-                stop.set()
-                raise
-
         parallel = workers if first.plural in PARALLEL and len(wave) > 1 else 1
         error = None
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = [pool.submit(one, o) for o in wave]
+            futures = [pool.submit(_write_unless_stopped, stop, cluster, o, existing.get((o.namespace, o.name))) for o in wave]
             for f in futures:  # reported in order, as each completes
                 try:
                     result = f.result()

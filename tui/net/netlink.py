@@ -113,7 +113,7 @@ class NetlinkHost:
         with RtnlDump() as rtnl:
             have = set(bridge_vlans(rtnl, {idx: dev}).get(dev, ()))
         extra = {"vlan_flags": BRIDGE_FLAGS_SELF} if is_bridge else {}
-        for vid, pvid, untagged in sorted(have - set(wanted)):
+        for vid, _pvid, _untagged in sorted(have - set(wanted)):
             if not any(w[0] == vid for w in wanted):
                 self.ipr.vlan_filter("del", index=idx, vlan_info={"vid": vid}, **extra)
         for vid, pvid, untagged in wanted:
