@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 _LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _HOSTNAME_CHARS = re.compile(r"^[a-z0-9.-]+$")
@@ -22,9 +23,22 @@ _DEVICE_RE = re.compile(r"^/dev/[A-Za-z0-9._/:+-]+$")
 IFNAMSIZ = 15  # usable characters in a Linux interface name
 
 
+@lru_cache(maxsize=4096)
+def ipv4_address(text: str) -> ipaddress.IPv4Address:
+    """Parsed once per distinct text (a fleet parses each node's address in several places);
+    raises ValueError like ipaddress."""
+    return ipaddress.IPv4Address(text)
+
+
+@lru_cache(maxsize=4096)
+def ipv4_interface(text: str) -> ipaddress.IPv4Interface:
+    """As ipv4_address, for an address with prefix."""
+    return ipaddress.IPv4Interface(text)
+
+
 def ipv4(text: str) -> str | None:
     try:
-        ipaddress.IPv4Address(text)
+        ipv4_address(text)
     except ValueError:
         return f"'{text}' is not an IPv4 address (dotted quad, e.g. 10.0.0.5)"
     return None
@@ -35,7 +49,7 @@ def host_cidr(text: str) -> str | None:
     if "/" not in text:
         return f"'{text}' needs a prefix length, e.g. {text}/24"
     try:
-        iface = ipaddress.IPv4Interface(text)
+        iface = ipv4_interface(text)
     except ValueError:
         return f"'{text}' is not an IPv4 address with prefix (e.g. 10.0.100.11/24)"
     net = iface.network
@@ -68,13 +82,22 @@ def mac(text: str) -> str | None:
     return None if normalize_mac(text) else f"'{text}' is not a MAC address (e.g. b8:ca:3a:6a:64:7e)"
 
 
+_MAC_COLON_RE = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
+_MAC_SPELLING_RE = re.compile(r"[0-9A-Fa-f:.\-]{12,17}")
+
+
 def normalize_mac(text: str) -> str | None:
-    """Any common MAC spelling → lower-case colon form; None when not a 48-bit MAC."""
+    """Any common MAC spelling → lower-case colon form; None when not a 48-bit MAC.
+
+    The canonical spelling is answered here; every other one goes through netaddr (whose
+    import costs a command ~30 ms, so a profile or fleet in the usual form never loads it)."""
+    if isinstance(text, str) and _MAC_COLON_RE.fullmatch(text.strip()):
+        return text.strip().lower()
+    if not isinstance(text, str) or not _MAC_SPELLING_RE.fullmatch(text.strip()):
+        return None
     from netaddr import EUI, mac_unix_expanded
     from netaddr.core import AddrFormatError
 
-    if not isinstance(text, str) or not re.fullmatch(r"[0-9A-Fa-f:.\-]{12,17}", text.strip()):
-        return None
     try:
         eui = EUI(text.strip(), dialect=mac_unix_expanded)
     except (AddrFormatError, ValueError, TypeError):

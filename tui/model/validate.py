@@ -8,7 +8,7 @@ modules; this one owns the entry point, node and management.
 
 from __future__ import annotations
 
-import ipaddress
+from tui.model import formats as F
 
 from tui.model import problems as P
 from tui.model.bond import MAC_REWRITING_MODES, NUMERIC_OPTIONS, OPTION_MODES, OPTION_VALUES
@@ -104,8 +104,8 @@ def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolut
         if not profile.node.dns and "node.dns" not in bad:
             out.append(P.error("node.dns", "at least one DNS server is required with a static management address"))
         if ip.address and ip.gateway:
-            iface = ipaddress.IPv4Interface(ip.address)
-            gw = ipaddress.IPv4Address(ip.gateway)
+            iface = F.ipv4_interface(ip.address)
+            gw = F.ipv4_address(ip.gateway)
             if gw not in iface.network:
                 out.append(P.error(f"{base}.gateway", f"{gw} is outside the management subnet {iface.network}"))
             elif gw == iface.ip:

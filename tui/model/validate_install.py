@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
+from tui.model import formats as F
 
 from tui.model import harvester_settings as S
 from tui.model import problems as P
@@ -75,8 +75,8 @@ def _check_vip(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         out.append(P.error(f"{p}.vip_hw_addr", "only used with vip_mode dhcp"))
     mg = profile.management
     if ins.vip and mode == "static" and mg and mg.ipv4.method == "static" and mg.ipv4.address:
-        iface = ipaddress.IPv4Interface(mg.ipv4.address)
-        vip = ipaddress.IPv4Address(ins.vip)
+        iface = F.ipv4_interface(mg.ipv4.address)
+        vip = F.ipv4_address(ins.vip)
         if vip == iface.ip:
             out.append(P.error(f"{p}.vip", "the VIP must not be the node's own management address"))
         elif vip not in iface.network:

@@ -7,7 +7,7 @@ v1.0:  ``install.networks`` (``harvester-mgmt``, ``harvester-vlan``) + ``cluster
 
 from __future__ import annotations
 
-import ipaddress
+from tui.model import formats as F
 
 from tui.model import harvester_settings as S
 from tui.model.profile import Bond, Profile, thaw
@@ -83,7 +83,7 @@ def _management_network(profile: Profile, nics: tuple[ResolvedNic, ...]) -> dict
     mg = profile.management
     net: dict = {"interfaces": interfaces(nics), "method": mg.ipv4.method}
     if mg.ipv4.method == "static" and mg.ipv4.address:
-        iface = ipaddress.IPv4Interface(mg.ipv4.address)
+        iface = F.ipv4_interface(mg.ipv4.address)
         net["ip"] = str(iface.ip)
         net["subnet_mask"] = str(iface.netmask)
         if mg.ipv4.gateway:

@@ -7,7 +7,7 @@ arguments, which ``harvester-netsetup cmdline`` (and Harvester) read back.
 
 from __future__ import annotations
 
-import ipaddress
+from tui.model import formats as F
 
 from tui.model import problems as P
 from tui.model.profile import Profile
@@ -67,7 +67,7 @@ def dracut_network(profile: Profile, management: tuple[ResolvedNic, ...]) -> lis
         args.append(f"vlan={dev}.{mg.vlan_id}:{dev}")
         dev = f"{dev}.{mg.vlan_id}"
     if mg.ipv4.method == "static" and mg.ipv4.address and dev:
-        iface = ipaddress.IPv4Interface(mg.ipv4.address)
+        iface = F.ipv4_interface(mg.ipv4.address)
         host = profile.node.hostname or ""
         args.append(f"ip={iface.ip}::{mg.ipv4.gateway}:{iface.netmask}:{host}:{dev}:none")
         args += [f"nameserver={d}" for d in profile.node.dns]
