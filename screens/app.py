@@ -73,9 +73,9 @@ class WizardApp(App):
         return step_order(self.session.install_config)
 
     def screen_for(self, key: str):
-        from screens import steps as S
+        from screens.registry import make
 
-        return S.make(key, self.session)
+        return make(key, self.session)
 
     def show_step(self, key: str) -> None:
         keys = [s.key for s in self.steps]

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, ListItem, ListView, RichLog, Static
 
-from screens.steps import FormScreen, StepScreen
+from screens.base import StepScreen
+from screens.steps import FormScreen
 from tui.wizard.steps import step_for_path
 
 CONFIRM_SECONDS = 60
@@ -109,8 +110,6 @@ class ApplyScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#confirm").display = False
-        self.query_one("#next").disabled = True
-        self.query_one("#back").disabled = True
         self.run_apply()
 
     def log_line(self, text: str) -> None:
@@ -181,9 +180,7 @@ class ApplyScreen(StepScreen):
     def _finished(self) -> None:
         self.finished = True
         self.query_one("#confirm").display = False
-        self.query_one("#countdown", Static).update("")
-        self.query_one("#next").disabled = False
-        self.query_one("#next", Button).focus()
+        self.query_one("#countdown", Static).update("Finished: Ctrl+N (Next) shows what was written.")
 
     def leave(self) -> bool:
         return getattr(self, "finished", False)
@@ -198,6 +195,3 @@ class DoneScreen(StepScreen):
                   f"  harvester-netsetup run --profile {next((p for p in self.session.written if p.endswith('profile.yaml')), 'profile.yaml')}",
                   "", "Press Ctrl+Q to quit."]
         yield Static("\n".join(lines), id="done")
-
-    def on_mount(self) -> None:
-        self.query_one("#next").disabled = True

@@ -1,67 +1,16 @@
-"""The wizard's screens. Thin: they show the session's data, write the draft, and run the
-session's blocking intents (probe, plan, apply) in workers that report by messages."""
+"""The form steps and the NIC and VM-network screens. Thin: they show the session's data,
+write the draft, and run the session's blocking intents in workers."""
 
 from __future__ import annotations
 
-
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, ListItem, ListView, Select, Static, TextArea
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView, Select, Static, TextArea
 
-from tui.wizard.draft import Draft, parse_field, show_field
-from tui.wizard.steps import STEPS, Field
-
-
-def _step(key: str):
-    return next(s for s in STEPS if s.key == key)
-
-
-class StepScreen(Screen):
-    """Title bar, a scrolling body, the step's problems, Back/Next, the footer."""
-
-    key = ""
-
-    def __init__(self, session):
-        super().__init__()
-        self.session = session
-        self.step = _step(self.key)
-
-    def compose(self) -> ComposeResult:
-        n = [s.key for s in self.app.steps].index(self.key) + 1
-        yield Static(f"harvester-netsetup  {n}/{len(self.app.steps)}  {self.step.title}", id="title")
-        with VerticalScroll(id="body"):
-            yield from self.body()
-            yield Static("", id="problems", classes="problem")
-        with Horizontal(id="nav"):
-            yield Button("Back", id="back", compact=True)
-            yield Button("Next", id="next", variant="primary", compact=True)
-        yield Footer()
-
-    def body(self) -> ComposeResult:
-        yield from ()
-
-    def on_mount(self) -> None:
-        self.show_problems()
-
-    def show_problems(self) -> None:
-        if not self.step.prefixes:
-            return
-        problems = Draft.under(self.session.problems(), self.step.prefixes)
-        text = "\n".join(f"{'error' if p.is_error else 'warning'}: {p.path}: {p.message}" for p in problems)
-        self.query_one("#problems", Static).update(text)
-
-    def leave(self) -> bool:
-        return True
-
-    @on(Button.Pressed, "#next")
-    def _next(self) -> None:
-        self.app.action_next()
-
-    @on(Button.Pressed, "#back")
-    def _back(self) -> None:
-        self.app.action_back()
+from screens.base import StepScreen, field_id
+from tui.wizard.draft import parse_field, show_field
+from tui.wizard.steps import Field
 
 
 class FormScreen(StepScreen):
@@ -69,28 +18,28 @@ class FormScreen(StepScreen):
 
     def body(self) -> ComposeResult:
         for f in self.step.fields:
-            yield Label(f.label, classes="label", id=f"l-{_id(f.path)}")
+            yield Label(f.label, classes="label", id=f"l-{field_id(f.path)}")
             value = self.session.draft.get(f.path)
             if f.kind == "select":
                 default = value if value is not None else (f.default or f.choices[0])
-                yield Select([(c, c) for c in f.choices], value=default, allow_blank=False, id=_id(f.path), compact=True)
+                yield Select([(c, c) for c in f.choices], value=default, allow_blank=False, id=field_id(f.path), compact=True)
             elif f.kind == "lines":
-                yield TextArea(show_field(f.kind, value), id=_id(f.path), compact=True)
+                yield TextArea(show_field(f.kind, value), id=field_id(f.path), compact=True)
             else:
-                yield Input(show_field(f.kind, value), password=f.kind == "password", id=_id(f.path), compact=True, placeholder=f.placeholder)
-            yield Static(f.help, classes="help", id=f"h-{_id(f.path)}")
-            yield Static("", classes="problem", id=f"p-{_id(f.path)}")
+                yield Input(show_field(f.kind, value), password=f.kind == "password", id=field_id(f.path), compact=True, placeholder=f.placeholder)
+            yield Static(f.help, classes="help", id=f"h-{field_id(f.path)}")
+            yield Static("", classes="problem", id=f"p-{field_id(f.path)}")
 
     def on_mount(self) -> None:
         for f in self.step.fields:
             if f.kind == "select" and self.session.draft.get(f.path) is None:
-                self.session.draft.set(f.path, self.query_one(f"#{_id(f.path)}", Select).value)
+                self.session.draft.set(f.path, self.query_one(f"#{field_id(f.path)}", Select).value)
         self.refresh_fields()
         if self.step.fields:
-            self.query_one(f"#{_id(self.step.fields[0].path)}").focus()
+            self.query_one(f"#{field_id(self.step.fields[0].path)}").focus()
 
     def _field(self, widget_id: str) -> Field:
-        return next(f for f in self.step.fields if _id(f.path) == widget_id)
+        return next(f for f in self.step.fields if field_id(f.path) == widget_id)
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -111,50 +60,11 @@ class FormScreen(StepScreen):
         problems = self.session.problems()
         for f in self.step.fields:
             shown = f.when is None or f.when(self.session.draft)
-            for wid in (_id(f.path), f"l-{_id(f.path)}", f"p-{_id(f.path)}", f"h-{_id(f.path)}"):
+            for wid in (field_id(f.path), f"l-{field_id(f.path)}", f"p-{field_id(f.path)}", f"h-{field_id(f.path)}"):
                 self.query_one(f"#{wid}").display = shown and (bool(f.help) or not wid.startswith("h-"))
             mine = [p for p in problems if p.path == f.path]
-            self.query_one(f"#p-{_id(f.path)}", Static).update("\n".join(f"{'error' if p.is_error else 'warning'}: {p.message}" for p in mine))
+            self.query_one(f"#p-{field_id(f.path)}", Static).update("\n".join(f"{'error' if p.is_error else 'warning'}: {p.message}" for p in mine))
         self.show_problems()
-
-
-def _id(path: str) -> str:
-    return "f-" + path.replace(".", "-").replace("[", "_").replace("]", "")
-
-
-class WelcomeScreen(StepScreen):
-    key = "welcome"
-
-    def body(self) -> ComposeResult:
-        inv = self.session.inventory()
-        yield Static(f"Node {inv.hostname or '?'} ({inv.source}): {len(inv.physical())} NICs found.\n"
-                     "What do you want to do?")
-        yield ListView(
-            ListItem(Label("Write an install config for a new node"), id="mode-install"),
-            ListItem(Label("Reconfigure this node's network"), id="mode-node"),
-            id="modes")
-        yield Label("Or load a profile (path), then Next:", classes="label")
-        yield Input(placeholder="profiles/lacp-vlan-jumbo.yaml", id="load", compact=True)
-        yield Static("", id="loaded")
-
-    def on_mount(self) -> None:
-        self.query_one("#modes", ListView).focus()
-
-    @on(ListView.Selected)
-    def _mode(self, event: ListView.Selected) -> None:
-        self.session.install_config = event.item.id == "mode-install"
-        self.app.action_next()
-
-    @on(Input.Submitted, "#load")
-    def _load(self, event: Input.Submitted) -> None:
-        from tui.commands.common import load_profile_file
-
-        loaded = load_profile_file(event.value.strip())
-        if loaded.profile is None:
-            self.query_one("#loaded", Static).update("\n".join(p.line() for p in loaded.problems))
-            return
-        self.session.draft = Draft.from_profile(loaded)
-        self.query_one("#loaded", Static).update(f"loaded {event.value.strip()}")
 
 
 class NicsScreen(StepScreen):
@@ -172,9 +82,9 @@ class NicsScreen(StepScreen):
             yield Label(f.label, classes="label")
             value = self.session.draft.get(f.path)
             if f.kind == "select":
-                yield Select([(c, c) for c in f.choices], value=value or f.choices[0], allow_blank=False, id=_id(f.path), compact=True)
+                yield Select([(c, c) for c in f.choices], value=value or f.choices[0], allow_blank=False, id=field_id(f.path), compact=True)
             else:
-                yield Input(show_field(f.kind, value), id=_id(f.path), compact=True)
+                yield Input(show_field(f.kind, value), id=field_id(f.path), compact=True)
 
     def selectable(self):
         nics = self.session.inventory().physical()
@@ -228,7 +138,7 @@ class NicsScreen(StepScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     def _extra(self, event) -> None:
-        f = next(x for x in self.extra if _id(x.path) == event.control.id)
+        f = next(x for x in self.extra if field_id(x.path) == event.control.id)
         try:
             self.session.draft.set(f.path, parse_field(f.kind, "" if event.value is None else str(event.value)))
         except ValueError:
@@ -253,7 +163,7 @@ class UplinkScreen(NicsScreen):
     def on_mount(self) -> None:
         if self.session.draft.get("vlan.cluster_network") is None:
             self.session.draft.set("vlan.cluster_network", "vlan")
-            self.query_one(f"#{_id('vlan.cluster_network')}", Input).value = "vlan"
+            self.query_one(f"#{field_id('vlan.cluster_network')}", Input).value = "vlan"
         # (Textual runs NicsScreen.on_mount too: handlers run for every class in the MRO)
         self.load_presence()
 
@@ -336,17 +246,3 @@ class NetworksScreen(StepScreen):
         self.session.draft.set("networks", nets or None)
         self.redraw()
         self.show_problems()
-
-
-def make(key: str, session) -> Screen:
-    from screens.flow import ApplyScreen, DoneScreen, Ipv4Screen, ReviewScreen
-
-    special = {"welcome": WelcomeScreen, "nics": NicsScreen, "uplink": UplinkScreen, "networks": NetworksScreen,
-               "ipv4": Ipv4Screen, "review": ReviewScreen, "apply": ApplyScreen, "done": DoneScreen}
-    if key in special:
-        return special[key](session)
-    cls = type(f"{key.title()}Screen", (FormScreen,), {"key": key})
-    return cls(session)
-
-
-

@@ -134,6 +134,41 @@ async def test_review_jumps_to_the_step_of_a_problem(tmp_path):
         assert app.screen.key == "nics"
 
 
+async def test_welcome_loads_a_profile_and_the_key_bar_answers_clicks(tmp_path):
+    """Load a profile from the welcome screen (a bad path shows the core's problem, nothing
+    else changes), then continue by clicking Next in the key bar instead of pressing Ctrl+N."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("down", "down", "enter")  # "Load a profile to start from ..."
+        await settle(pilot, app)
+        assert app.screen.query_one("#load").has_focus
+        await pilot.press(*"profiles/nope.yaml", "enter")
+        await settle(pilot, app)
+        assert "error: " in str(app.screen.query_one("#loaded").render())
+        assert app.session.draft.get("node.hostname") is None
+        await fill(pilot, app, "load", "profiles/lacp-vlan-jumbo.yaml")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "loaded profiles/lacp-vlan-jumbo.yaml" in str(app.screen.query_one("#loaded").render())
+        assert app.session.draft.get("management.bond.mode") == "802.3ad"
+        assert app.screen.query_one("#modes").has_focus
+        await pilot.press("down", "enter")  # reconfigure this node, from the loaded profile
+        await settle(pilot, app)
+        assert app.screen.key == "nics"
+        bar = app.screen.query_one("KeyBar")
+        text = str(bar.render())
+        x = text.index("Next")
+        await pilot.click("KeyBar", offset=(x, 0))
+        await settle(pilot, app)
+        assert app.screen.key == "bond"
+        assert app.screen.query_one("#f-management-bond-mode").value == "802.3ad"
+        x = text.index("Back")
+        await pilot.click("KeyBar", offset=(x, 0))
+        await settle(pilot, app)
+        assert app.screen.key == "nics"
+
+
 async def test_too_small_terminal_shows_a_notice_not_a_crash(tmp_path):
     app = demo_app(tmp_path / "out")
     async with app.run_test(size=(60, 20)) as pilot:

@@ -87,11 +87,11 @@ def _from_cmdline(draft):
 
 
 def prefill(draft, cmdline: str):
+    if "harvester." not in cmdline:
+        return draft
     from tui.importers.harvester_config import import_config
     from tui.importers.kernel_cmdline import parse
 
-    if "harvester." not in cmdline:
-        return draft
     args, problems = parse(cmdline)
     args.pop("netsetup", None)  # our own switches are not Harvester config
     if not args or any(p.is_error for p in problems):
