@@ -226,3 +226,69 @@ def test_a_gateway_that_stops_answering_restores(clean, tmp_path):
     assert "the gateway 10.0.0.1 answered before the change and does not answer now" in r.stderr
     assert "the prior network state is back (verified)" in r.stderr
     assert oracle_state([]) == before
+
+
+def _serve(tmp_path, text: str):
+    """The profile over HTTP on the guest's loopback, as a boot server would serve it."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    sh("ip link set lo up")
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "node.yaml").write_text(text)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/node.yaml"
+
+
+SECRETS = "install: {mode: create, token: s3cret-token, vip: 10.0.100.250, device: /dev/vda, password: s3cret-pw}\n"
+
+
+def test_unattended_run_applies_the_network_and_reports(clean, tmp_path):
+    """harvester-netsetup run on a real kernel: fetch over HTTP, validate, write the config,
+    apply with verify; the report names the NICs chosen and holds no secret."""
+    lab = clean
+    server, url = _serve(tmp_path, mgmt(lab, "802.3ad", 100, 9000) + SECRETS)
+    report, config = tmp_path / "report.json", tmp_path / "harvester.config"
+    try:
+        r = cli("run", "--profile", url, "--report", str(report), "--config-out", str(config))
+    finally:
+        server.shutdown()
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(report.read_text())
+    assert rep["result"] == "SUCCEEDED" and rep["nics"]["management"] == [lab["m1"], lab["m2"]]
+    assert [s["status"] for s in rep["steps"] if s["name"] in ("fetch", "validate", "config", "network")] == ["ok"] * 4
+    assert link("mgmt-bo")["linkinfo"]["info_data"]["mode"] == "802.3ad" and link("mgmt-br.100")["mtu"] == 9000
+    assert ipj("-4 addr show dev mgmt-br.100")[0]["addr_info"][0]["local"] == "10.0.100.11"
+    assert default_route() == [("10.0.100.1", "mgmt-br.100")]
+    assert "vlan_id: 100" in config.read_text() and oct(config.stat().st_mode & 0o777) == "0o600"
+    for secret in ("s3cret-token", "s3cret-pw"):
+        assert secret not in r.stderr + r.stdout + report.read_text()
+
+
+def test_unattended_run_that_fails_restores_and_reports(clean, tmp_path):
+    """A gateway that answered before the change and not after: the runner restores the exact
+    prior state (ip -j / bridge -j), exits non-zero and reports FAILED with the reason."""
+    lab = clean
+    text = mgmt(lab, vlan=100, ipv4="{method: static, address: 10.0.0.11/24, gateway: 10.0.0.1}")
+    server, url = _serve(tmp_path, text)
+    _prior(lab)
+    before = oracle_state([])
+    report = tmp_path / "report.json"
+    try:
+        r = cli("run", "--profile", url, "--report", str(report), "--config-out", str(tmp_path / "harvester.config"))
+    finally:
+        server.shutdown()
+    assert r.returncode != 0
+    rep = json.loads(report.read_text())
+    network = next(s for s in rep["steps"] if s["name"] == "network")
+    assert rep["result"] == "FAILED" and network["status"] == "failed"
+    assert "10.0.0.1" in json.dumps(network)
+    assert oracle_state([]) == before
