@@ -70,3 +70,16 @@ def test_screen(step, snap_compare, tmp_path):
 
 def test_install_screen(snap_compare, tmp_path):
     assert snap_compare(demo_app(OUT), terminal_size=(80, 24), run_before=_walk_to("install", install=True))
+
+
+def test_help_screen(snap_compare):
+    async def press_f1(pilot) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("f1")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(demo_app(OUT), terminal_size=(80, 24), run_before=press_f1)
+
+
+def test_too_small_notice(snap_compare):
+    assert snap_compare(demo_app(OUT), terminal_size=(70, 20), run_before=lambda pilot: settle(pilot, pilot.app))
