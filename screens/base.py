@@ -33,7 +33,7 @@ class StepScreen(Screen):
         with VerticalScroll(id="body"):
             yield from self.body()
             yield Static("", id="problems", classes="problem")
-        yield KeyBar()
+        yield KeyBar(self.app)
 
     def body(self) -> ComposeResult:
         yield from ()

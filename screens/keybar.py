@@ -15,8 +15,8 @@ class KeyBar(Static):
     KeyBar { dock: bottom; height: 1; width: 1fr; background: $footer-background; color: $footer-description-foreground; }
     """
 
-    def on_mount(self) -> None:
-        app = self.app
-        self.update("".join(
+    def __init__(self, app) -> None:
+        # Built here, not on mount, so the very first frame shows the keys.
+        super().__init__("".join(
             f"[@click=app.{b.action}][bold reverse] {app.get_key_display(b)} [/bold reverse]{b.description}[/]  "
             for b in app.BINDINGS if b.show))
