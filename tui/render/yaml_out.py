@@ -49,7 +49,7 @@ def _generic(data) -> str:
 
 
 # The one-line form libyaml gives each string, as a value (or sequence item) and as a mapping
-# key; learnt a document at a time in one libyaml call, then reused (a fleet repeats most).
+# key; learnt in one libyaml call per document (per fleet with dump_many), then reused.
 _VALUE_FORMS: dict[str, str] = {}
 _KEY_FORMS: dict[str, str] = {}
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
