@@ -3,8 +3,12 @@
 One folder per case: ``tests/golden/cases/<case>/profile.yaml`` (+ ``inventory.json``),
 and ``tests/golden/profiles/<name>/`` for each ``profiles/<name>.yaml``. Expected files:
 ``harvester-config.yaml``, ``cmdline.txt``, ``cmdline-url.txt`` and ``nm/*.nmconnection``.
-Regenerate after a deliberate change with ``UPDATE_GOLDEN=1 ./scripts/test tests/test_golden.py``
-and review the diff.
+These pin our output against accidental change; they are not the judge of correctness.
+Harvester's own code is: tests/test_conformance_installer.py checks every golden folder with
+the installer oracles (keyfiles byte-identical to ``installer-head nm``; kernel arguments and
+configs read back by the target release's ``cmdline``/``load``/``validate``). After a deliberate
+change, regenerate with ``UPDATE_GOLDEN=1 ./scripts/test tests/test_golden.py`` and run the
+conformance tests on the result.
 """
 
 import json

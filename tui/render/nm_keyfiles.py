@@ -1,9 +1,10 @@
 """Profile → the NetworkManager keyfiles Harvester v1.7+ writes for the management network.
 
-The bridge and VLAN files reproduce Harvester's Go templates (``nm-bridge.nmconnection``,
-``nm-vlan.nmconnection``) byte for byte, including the empty line a false ``{{ if }}``
-leaves behind; the bond master and bond slave files follow the same conventions.
-Returns ``{file name: content}``.
+The files reproduce Harvester's Go templates byte for byte (checked against the installer's
+own ``UpdateManagementInterfaceConfig`` in tests/test_conformance_installer.py), including
+the empty line a false ``{{ if }}`` leaves behind, the blank line the bond template's
+``{{ range }}`` puts before each option, and the missing final newline of the bond and VLAN
+files. Returns ``{file name: content}``.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ def bond_file(profile: Profile) -> str:
     return (
         f"[connection]\nid=bond-mgmt\ntype=bond\ninterface-name={BOND}\nmaster={BRIDGE}\nslave-type=bridge\n\n"
         f"[ethernet]\n{_if(mg.mtu > 0, f'mtu={mg.mtu}')}\n\n"
-        "[bond]\n" + "".join(f"{k}={opts[k]}\n" for k in sorted(opts)) + "\n"
-        f"[bridge-port]\nvlans={vlans}\n"
+        # {{ range $k, $v := .BondOptions }}\n{{ $k }}={{ $v }}\n{{ end }}: sorted keys
+        "[bond]\n" + "".join(f"\n{k}={opts[k]}\n" for k in sorted(opts)) + "\n\n"
+        f"[bridge-port]\nvlans={vlans}"
     )
 
 
@@ -75,7 +77,7 @@ def vlan_file(profile: Profile) -> str:
         f"[ethernet]\n{_if(mg.mtu > 0, f'mtu={mg.mtu}')}\n\n"
         f"[vlan]\nflags=1\nid={mg.vlan_id}\nparent={BRIDGE}\n\n"
         f"[ipv4]\n{_ipv4(ip.method, ip.address, ip.gateway, dns)}\n\n"
-        "[ipv6]\nmethod=disabled\n"
+        "[ipv6]\nmethod=disabled"
     )
 
 
