@@ -9,7 +9,9 @@ import → render gives back every key of the original.
 from __future__ import annotations
 
 import ipaddress
+import re
 
+from tui.importers.kernel_cmdline import parse_interface
 from tui.model import problems as P
 from tui.model.releases import DEFAULT_RELEASE
 
@@ -50,8 +52,11 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
+_GO_INT = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII only: int("²") raises, int("١") is 1
+
+
 def _as_int(value):
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _GO_INT.fullmatch(value.strip()):
         return int(value)
     return value
 
@@ -65,8 +70,11 @@ def _as_bool(value):
 def _interfaces(items, path: str, problems: list) -> list[dict]:
     out = []
     for i, item in enumerate(_as_list(items)):
-        if isinstance(item, str):
-            item = {"name": item}
+        if isinstance(item, str):  # kernel arguments of v1.0: install.networks.harvester-mgmt.interfaces=name:ens5
+            item, problem = parse_interface(item)
+            if problem:
+                problems.append(P.error(f"{path}[{i}]", problem))
+                continue
         ours, _ = canon(item, IFACE)
         sel = {}
         if ours.get("name"):
