@@ -259,3 +259,126 @@ def test_kernel_argument_parse_agrees_with_the_installer_input_by_input():
             disagreements.append(f"{line!r}: maps differ: ours {data} theirs {theirs['map']}")
     assert not disagreements, "\n".join(disagreements[:20]) + f"\n({len(disagreements)} in all)"
     assert earlier < len(lines) // 3, "most of the corpus must be read, not refused early"
+
+
+# --- 1. kernel arguments per target release; profiles and goldens read back by THAT release --
+
+def _without(config: dict, *paths: str) -> dict:
+    config = json.loads(json.dumps(config))
+    for path in paths:
+        node = config
+        *parents, last = path.split(".")
+        for key in parents:
+            node = node.get(key, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return config
+
+
+def _one_selector_each(config: dict) -> dict:
+    """v1.7 and older read one of hwAddr/name per interface argument; we send the MAC when known."""
+    config = json.loads(json.dumps(config))
+    install = config.get("install", {})
+    for net in [install.get("managementInterface") or {}, *(install.get("networks") or {}).values()]:
+        for item in net.get("interfaces") or []:
+            if item.get("hwAddr"):
+                item.pop("name", None)
+    return config
+
+
+def _load(release: str, text: str, tmp_path: Path) -> dict:
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    rc, out = installer(release, "load", str(path))
+    assert rc == 0, out
+    return out
+
+
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(golden_cases()))
+def test_rendered_kernel_args_read_back_by_the_target_release(profile_path, inventory_path, folder, tmp_path):
+    """``render --format cmdline`` for the profile's release is read by that release's installer
+    (``ReadCmdline`` + ``ReadConfig``) to the config its ``load`` reads from our config file; where a
+    config cannot be spelled as kernel arguments for that release we refuse with a clear error."""
+    loaded, inventory = _loaded(profile_path), _inventory(inventory_path)
+    release = loaded.profile.release.name
+    config = _render(loaded, inventory, "harvester")
+    assert config.ok
+    expected = _load(release, config.files["harvester-config.yaml"], tmp_path)
+    inline = _render(loaded, inventory, "cmdline")
+    if loaded.profile.install is None or not loaded.profile.install.iso_url:
+        for kw in ({}, {"config_url": "http://10.0.0.10/c/node.yaml"}):
+            refused = [p.path for p in _render(loaded, inventory, "cmdline", **kw).problems if p.is_error]
+            assert refused[0] == "install.iso_url", "the installer refuses an automatic install without iso_url"
+        return
+    if not inline.ok:
+        errors = [p.line() for p in inline.problems if p.is_error]
+        assert errors and all("config URL" in e or "--config-url" in e for e in errors), errors
+    else:
+        rc, answer = installer(release, "cmdline", inline.files["cmdline"])
+        assert rc == 0 and "error" not in answer, f"{installer_for(release)} refuses our kernel arguments: {answer}"
+        got = _without(answer["config"], "install.automatic")
+        if loaded.profile.release.minor < 8:
+            got, expected = _one_selector_each(got), _one_selector_each(expected)
+        assert got == expected
+    via_url = _render(loaded, inventory, "cmdline", config_url="http://10.0.0.10/c/node.yaml")
+    assert via_url.ok
+    rc, answer = installer(release, "cmdline", via_url.files["cmdline"])
+    assert rc == 0 and answer["config"]["install"]["automatic"] is True, answer
+    assert answer["config"]["install"].get("configUrl", answer["config"]["install"].get("config_url")) == "http://10.0.0.10/c/node.yaml"
+
+
+# (name, release, profile change, field the release cannot read as a kernel argument)
+PER_RELEASE = [
+    ("mtu before v1.8", "v1.6", {"management": {"mtu": 9000}}, "install.management_interface.mtu"),
+    ("vlan_id before v1.8", "v1.7", {"management": {"vlan_id": 100}}, "install.management_interface.vlan_id"),
+    ("mtu v1.0", "v1.0", {"management": {"mtu": 9000}}, "install.networks.harvester-mgmt.mtu"),
+]
+for minor in range(0, 9):
+    PER_RELEASE.append((f"plain v1.{minor}", f"v1.{minor}", {}, None))
+PER_RELEASE += [("mtu v1.8", "v1.8", {"management": {"mtu": 9000, "vlan_id": 100}}, None)]
+
+
+@pytest.mark.parametrize("name,release,change,refused", PER_RELEASE, ids=[c[0] for c in PER_RELEASE])
+def test_kernel_args_are_what_the_target_release_reads(name, release, change, refused, tmp_path):
+    from tui.model.inventory import inventory_from_data
+    from tui.model.load import load_data
+
+    data = merged({"harvester": release, **change})
+    data["management"]["interfaces"] = [{"mac": "52:54:00:12:34:56"}]
+    if release == "v1.0":
+        data["management"]["bond"] = {"mode": "active-backup"}
+    inventory, problems = inventory_from_data({"nics": [{"name": "ens3", "mac": "52:54:00:12:34:56"}]})
+    assert not problems
+    loaded = load_data(data)
+    inline = _render(loaded, inventory, "cmdline")
+    if refused:
+        errors = [p for p in inline.problems if p.is_error]
+        assert errors and errors[0].path.endswith(refused) and release in errors[0].message, inline.problems
+        assert "config URL" in errors[0].message or "--config-url" in errors[0].message
+        return
+    assert inline.ok, [p.line() for p in inline.problems]
+    rc, answer = installer(release, "cmdline", inline.files["cmdline"])
+    assert rc == 0, answer
+    config = _render(loaded, inventory, "harvester")
+    expected = _load(release, config.files["harvester-config.yaml"], tmp_path)
+    got = _without(answer["config"], "install.automatic")
+    if loaded.profile.release.minor < 8:
+        got, expected = _one_selector_each(got), _one_selector_each(expected)
+    assert got == expected
+
+
+def test_automatic_install_without_iso_url_is_refused_as_the_installer_does(tmp_path):
+    from tui.model.load import load_data
+
+    data = merged({})
+    del data["install"]["iso_url"]
+    loaded = load_data(data)
+    config = _render(loaded, None, "harvester")
+    path = tmp_path / "c.yaml"
+    path.write_text(config.files["harvester-config.yaml"].replace("install:\n", "install:\n  automatic: true\n", 1))
+    rc, answer = installer("head", "validate", str(path))
+    assert rc == 1 and "iso_url is required" in answer["error"], answer
+    for kw in ({}, {"config_url": "http://10.0.0.10/c.yaml"}):
+        inline = _render(loaded, None, "cmdline", **kw)
+        errors = [p for p in inline.problems if p.is_error]
+        assert errors and errors[0].path == "install.iso_url" and "automatic" in errors[0].message, inline.problems

@@ -47,7 +47,8 @@ def outputs(profile_path: Path, inventory_path: Path | None) -> dict[str, str]:
     files["harvester-config.yaml"] = result.files["harvester-config.yaml"]
     inline = render_node(loaded, inventory, "cmdline")  # not every config fits kernel args
     files["cmdline.txt"] = inline.files["cmdline"] if inline.ok else "".join(p.line() + "\n" for p in inline.problems)
-    files["cmdline-url.txt"] = render_node(loaded, inventory, "cmdline", config_url="http://10.0.0.10/c/node.yaml").files["cmdline"]
+    url = render_node(loaded, inventory, "cmdline", config_url="http://10.0.0.10/c/node.yaml")
+    files["cmdline-url.txt"] = url.files["cmdline"] if url.ok else "".join(p.line() + "\n" for p in url.problems)
     nm = render_node(loaded, inventory, "nm-keyfiles")
     if nm.ok:
         files.update({f"nm/{name}": text for name, text in nm.files.items()})

@@ -51,6 +51,17 @@ class Release:
         return self.minor >= 6
 
     @property
+    def kernel_arg_integers(self) -> bool:
+        """v1.8+ converts integer fields (mtu, vlan_id) given as kernel arguments; older
+        releases refuse them ("cannot unmarshal string into ... of type int")."""
+        return self.minor >= 8
+
+    @property
+    def kernel_arg_interface_pairs(self) -> bool:
+        """v1.8+ reads ``interfaces=hwAddr:<mac>,name:<nic>``; older releases read one of them."""
+        return self.minor >= 8
+
+    @property
     def has_mgmt_vlan(self) -> bool:
         """``management_interface.vlan_id`` exists from v1.1 on (reverted in v1.0.1)."""
         return self.minor >= 1
