@@ -382,3 +382,52 @@ def test_automatic_install_without_iso_url_is_refused_as_the_installer_does(tmp_
         inline = _render(loaded, None, "cmdline", **kw)
         errors = [p for p in inline.problems if p.is_error]
         assert errors and errors[0].path == "install.iso_url" and "automatic" in errors[0].message, inline.problems
+
+
+def _leaves(value, path: str = "") -> dict:
+    """A config as {normalised path: scalar text}: the installer's camelCase and our snake_case
+    name the same field; empty values are left out (the installer omits them)."""
+    out = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.update(_leaves(item, f"{path}.{str(key).replace('_', '').lower()}" if path else str(key).replace("_", "").lower()))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out.update(_leaves(item, f"{path}[{i}]"))
+    elif value not in (None, "", False):
+        out[path] = str(value).lower() if isinstance(value, bool) else str(value)
+    return out
+
+
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(golden_cases()))
+def test_golden_config_is_loaded_whole_and_validated_by_the_target_release(profile_path, inventory_path, folder, tmp_path):
+    """The target release's LoadHarvesterConfig keeps every key we wrote (a key it does not know
+    would be dropped), and its automatic-install validation passes (head for v1.1+, v1.0's own)."""
+    loaded = _loaded(profile_path)
+    release = loaded.profile.release.name
+    text = (folder / "harvester-config.yaml").read_text()
+    ours = _leaves(yaml.safe_load(text))
+    theirs = _leaves(_load(release, text, tmp_path))
+    assert {k: v for k, v in ours.items() if theirs.get(k) != v} == {}, "keys the installer dropped or read otherwise"
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    validator = "v1.0" if loaded.profile.release.legacy else "head"
+    sub = "validate" if loaded.profile.install is not None else "validate-network"
+    rc, answer = installer(validator, sub, str(path))
+    assert rc == 0 and answer.get("valid") is True, answer
+
+
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(golden_cases()))
+def test_profile_import_of_what_the_installer_loads_is_equivalent(profile_path, inventory_path, folder, tmp_path):
+    """import(load(render(profile))) renders to the config the installer loaded in the first place."""
+    from tui.commands.profile_import import convert
+
+    loaded, inventory = _loaded(profile_path), _inventory(inventory_path)
+    release = loaded.profile.release.name
+    first = _load(release, (folder / "harvester-config.yaml").read_text(), tmp_path)
+    imported, problems = convert(first, release)
+    assert imported is not None and not [p for p in problems if p.is_error], [p.line() for p in problems]
+    again = _render(imported, None, "harvester")
+    assert again.ok, [p.line() for p in again.problems if p.is_error]
+    second = _load(release, again.files["harvester-config.yaml"], tmp_path)
+    assert second == first

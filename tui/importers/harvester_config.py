@@ -43,7 +43,11 @@ def canon(mapping, known: tuple[str, ...]) -> tuple[dict, dict]:
 
 
 def _empty(value) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    """Nothing set; the installer's own output has sections of empty sections (``harvester:
+    {storageClass: {}}``), which are nothing too."""
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return value is None or value == "" or value == []
 
 
 def _as_list(value) -> list:
