@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in (("confirm", "keep a pending apply"), ("rollback", "revert a pending or interrupted apply now")):
         s = sub.add_parser(name, help=text)
         s.set_defaults(module="pending")
-    s = sub.add_parser("revert-timer", help=argparse.SUPPRESS)
+    s = sub.add_parser("revert-timer")  # internal (the detached timer); no help= keeps it out of --help
     s.add_argument("--deadline", type=float, required=True)
     s.set_defaults(module="pending")
 

@@ -1,4 +1,5 @@
 import json
+import re
 import sys
 
 from tui.commands.common import report
@@ -22,16 +23,9 @@ def run(args) -> int:
     out = data
     notes: list[P.Problem] = []
     if args.as_profile:
-        from tui.importers.harvester_config import import_config
-
-        # Kernel arguments usually prefill part of a profile (the wizard asks the rest), so
-        # what the profile still lacks is shown as warnings, not as invalid input.
-        out, notes = import_config(data)
-        from tui.model.load import load_data
-        from tui.model.validate import validate
-
-        loaded = load_data(out)
-        notes = [P.warning(p.path, p.message) for p in notes + validate(loaded)]
+        out, notes = as_profile(data)
+        if out is None or P.has_errors(notes):
+            return report(notes, args.json)
     if args.json:
         print(json.dumps(out, indent=2))
     else:
@@ -39,3 +33,38 @@ def run(args) -> int:
     for p in notes:
         print(p.line(), file=sys.stderr)
     return 0
+
+
+def as_profile(data: dict) -> tuple[dict | None, list[P.Problem]]:
+    """Kernel arguments → a profile that may lack parts (the wizard asks the rest): a value
+    that is given but wrong is an error; what the profile still lacks is a warning."""
+    from tui.importers.harvester_config import import_config
+    from tui.model.load import load_data
+    from tui.model.validate import validate
+
+    out, problems = import_config(data)
+    if out is None:
+        return None, problems
+    loaded = load_data(out)
+    notes = []
+    for p in problems + list(validate(loaded)):
+        if p.is_error and not _present(out, p.path):
+            p = P.warning(p.path, p.message)
+        notes.append(p)
+    return out, notes
+
+
+def _present(data, path: str) -> bool:
+    """Whether the profile path (``management.ipv4.method``, ``networks[1].vlan_id``) holds a value."""
+    node = data
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            if not isinstance(node, list) or index >= len(node):
+                return False
+            node = node[index]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return node not in (None, "", [], {})

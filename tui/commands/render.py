@@ -1,7 +1,7 @@
 import os
 import sys
 
-from tui.commands.common import INVALID, load_inventory_file, load_profile_file, report
+from tui.commands.common import load_inventory_file, load_profile_file, report
 from tui.model import problems as P
 from tui.render.node import render_node
 
@@ -11,27 +11,32 @@ def run(args) -> int:
     if P.has_errors(problems):
         return report(problems, args.json)
     result = render_node(load_profile_file(args.profile), inventory, args.format, args.config_url)
-    code = report(problems + result.problems, args.json)
-    if code:
-        return code
+    problems += result.problems
+    if P.has_errors(problems):
+        return report(problems, args.json)
     from tui.files import atomic_write, write_tree
 
+    written: list[str] = []
     try:
         if args.format == "nm-keyfiles":
             if not args.output:
                 return report([P.error("", "nm-keyfiles writes several files: give the directory with -o DIR")], args.json)
             if os.path.exists(args.output) and not os.path.isdir(args.output):
                 return report([P.error("", f"{args.output} exists and is not a directory")], args.json)
-            for path in write_tree(args.output, result.files):
-                print(path, file=sys.stderr)
-        else:
+            written = [str(path) for path in write_tree(args.output, result.files)]
+        elif args.output:
             (content,) = result.files.values()
-            if args.output:
-                atomic_write(args.output, content)
-                print(args.output, file=sys.stderr)
-            else:
-                sys.stdout.write(content)
+            atomic_write(args.output, content)
+            written = [args.output]
     except OSError as exc:
-        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return INVALID
+        return report([P.error("", f"cannot write {args.output}: {exc.strerror or exc}")], args.json)
+    if args.json:  # one JSON document: the problems, and the files written or their content
+        extra = {"written": written} if written else {"files": result.files}
+        return report(problems, True, extra)
+    report(problems)
+    for path in written:
+        print(path, file=sys.stderr)
+    if not written:
+        (content,) = result.files.values()
+        sys.stdout.write(content)
     return 0

@@ -111,7 +111,8 @@ def _bond(options) -> dict:
 
 def _network(net: dict, path: str, problems: list) -> dict:
     ours, _ = canon(net, NETWORK)
-    out: dict = {"interfaces": _interfaces(ours.get("interfaces"), f"{path}.interfaces", problems)}
+    nics = _interfaces(ours.get("interfaces"), f"{path}.interfaces", problems)
+    out: dict = {"interfaces": nics} if nics else {}  # never a placeholder 'interfaces: []'
     bond = _bond(ours.get("bond_options"))
     if bond:
         out["bond"] = bond
@@ -140,6 +141,9 @@ def import_config(data, release: str | None = None) -> tuple[dict | None, list[P
     problems: list[P.Problem] = []
     if not isinstance(data, dict):
         return None, [P.error("", "a Harvester config is a mapping of keys to values")]
+    if "version" in data and {"harvester", "node", "management"} & set(data):
+        return None, [P.error("config", "this is a harvester-netsetup profile (version, harvester, management), "
+                                        "not a Harvester config; use it as it is (validate, render)")]
     top, top_rest = canon(data, TOP)
     os_, os_rest = canon(top.get("os"), OS)
     ins, ins_rest = canon(top.get("install"), INSTALL)
@@ -163,7 +167,7 @@ def import_config(data, release: str | None = None) -> tuple[dict | None, list[P
         uplink = nets.get("harvester-vlan")
         if isinstance(uplink, dict):
             u = _network(uplink, "install.networks.harvester-vlan", problems)
-            vlan_nics = {"cluster_network": "vlan", "interfaces": u["interfaces"]}
+            vlan_nics = {"cluster_network": "vlan", "interfaces": u.get("interfaces", [])}
             for key in ("bond", "mtu"):
                 if key in u:
                     vlan_nics[key] = u[key]
