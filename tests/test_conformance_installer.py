@@ -378,6 +378,7 @@ def test_automatic_install_without_iso_url_is_refused_as_the_installer_does(tmp_
     path.write_text(config.files["harvester-config.yaml"].replace("install:\n", "install:\n  automatic: true\n", 1))
     rc, answer = installer("head", "validate", str(path))
     assert rc == 1 and "iso_url is required" in answer["error"], answer
+    assert any(p.path == "install.iso_url" for p in config.problems), "validate warns before anything is rendered"
     for kw in ({}, {"config_url": "http://10.0.0.10/c.yaml"}):
         inline = _render(loaded, None, "cmdline", **kw)
         errors = [p for p in inline.problems if p.is_error]
