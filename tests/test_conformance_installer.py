@@ -230,6 +230,40 @@ def corpus(seed: int = 10, size: int = 400) -> list[str]:
     return out
 
 
+def rendered_lines() -> list[str]:
+    """Our own kernel arguments for every profile and golden case, wherever they render."""
+    lines = []
+    for param in golden_cases():
+        profile_path, inventory_path, _folder = param.values
+        result = _render(_loaded(profile_path), _inventory(inventory_path), "cmdline")
+        if result.ok:
+            lines.append(result.files["cmdline"])
+    return lines
+
+
+# One input per declared earlier refusal: the installer takes it, we refuse, and say why.
+EARLIER_EXAMPLES = [
+    ("spell it", "harvester.install.managementInterface.method=dhcp"),
+    ("is not true or false", "harvester.install.skipchecks=1"),
+    ("given more than once", "harvester.install.management_interface.mtu=9000 harvester.install.management_interface.mtu=1500"),
+    ("not nested keys", "harvester.install.management_interface.bond_options.mode.x=1"),
+    ("neither a name nor a MAC", "harvester.install.management_interface.interfaces=name:"),
+    ("empty key segment", "harvester..os.hostname=a"),
+    ("levels deep", "harvester." + "a." * 500 + "b=1"),
+]
+
+
+def test_each_earlier_refusal_is_real_and_explained():
+    from tui.importers.kernel_cmdline import parse
+
+    assert sorted(m for m, _ in EARLIER_EXAMPLES) == sorted(EARLIER)
+    answers = installer_batch("head", "cmdline-batch", [line for _, line in EARLIER_EXAMPLES])
+    for (marker, line), theirs in zip(EARLIER_EXAMPLES, answers):
+        assert "error" not in theirs, f"the installer refuses {line!r} too: not an earlier refusal"
+        _, problems = parse(line)
+        assert problems and marker in problems[0].message, (line, problems)
+
+
 def test_the_corpus_is_large_and_seeded():
     assert len(corpus()) >= 400 and corpus() == corpus()
     assert len({line for line in corpus()}) > 350
@@ -238,7 +272,7 @@ def test_the_corpus_is_large_and_seeded():
 def test_kernel_argument_parse_agrees_with_the_installer_input_by_input():
     from tui.importers.kernel_cmdline import parse
 
-    lines = corpus()
+    lines = corpus() + rendered_lines()
     answers = installer_batch("head", "cmdline-batch", lines)
     assert len(answers) == len(lines)
     disagreements, earlier = [], 0
