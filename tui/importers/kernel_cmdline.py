@@ -34,7 +34,8 @@ from tui.model import problems as P
 _NOT_SPACE = r"[^\t\n\f\r ]"  # RE2's \s is [\t\n\f\r ]: no vertical tab, no Unicode spaces
 _TOKEN = re.compile(rf'("[^"]+")|({_NOT_SPACE}+=("[^"]+")|({_NOT_SPACE}+))')
 # Go's unicode.IsSpace, which strings.TrimSpace uses (Python's str.strip also trims \x1c-\x1f)
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+             "\u2028\u2029\u202f\u205f\u3000")
 _GO_INT = re.compile(r"[+-]?[0-9]+")
 _GO_UINT = re.compile(r"[0-9]+")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
@@ -91,7 +92,8 @@ def parse(cmdline: str, prefix: str = "harvester") -> tuple[dict, list[P.Problem
         keys = keys[1:]
         where = ".".join([prefix, *keys])
         if len(keys) > MAX_DEPTH:
-            problems.append(P.error(_short(where), f"{len(keys)} levels deep; no installer field is deeper than {MAX_DEPTH}"))
+            message = f"{len(keys)} levels deep; no installer field is deeper than {MAX_DEPTH}"
+            problems.append(P.error(_short(where), message))
             continue
         if keys and "" in keys:
             problems.append(P.error(_short(where), "empty key segment (the installer ignores this argument)"))

@@ -57,8 +57,9 @@ def check_install(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     if ins.mode != "install" and not ins.device and f"{p}.device" not in bad:
         out.append(P.warning(f"{p}.device", "no install disk: the installer asks for it (an automatic install fails without it)"))
     if not ins.iso_url and f"{p}.iso_url" not in bad:
-        out.append(P.warning(f"{p}.iso_url", "no ISO URL: an automatic install (kernel arguments) is refused without it "
-                                             "(the installer: \"iso_url is required in automatic installation\")"))
+        out.append(P.warning(f"{p}.iso_url", "no ISO URL: an automatic install (kernel arguments) is refused "
+                                             "without it (the installer: \"iso_url is required in automatic "
+                                             "installation\")"))
     out += _check_extra(profile)
     out += _check_system_settings(profile)
     return out

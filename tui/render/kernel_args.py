@@ -42,8 +42,9 @@ def flatten(cfg: dict, prefix: str = "harvester", release: Release | None = None
     def scalar(path: str, value) -> None:
         if isinstance(value, int) and not isinstance(value, bool) and not release.kernel_arg_integers:
             if path != "scheme_version" and not STRING_MAPS.intersection(path.split(".")):
-                problems.append(P.error(path, f"Harvester {release.name} cannot read {prefix}.{path}={value} as a kernel "
-                                              "argument (integers arrive in v1.8); serve the config with --config-url"))
+                problems.append(P.error(path, f"Harvester {release.name} cannot read {prefix}.{path}={value} as a "
+                                              "kernel argument (integers arrive in v1.8); serve the config with "
+                                              "--config-url"))
                 return
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         if '"' in text or "\n" in text:
@@ -111,8 +112,9 @@ def render_cmdline(
     args.append("harvester.install.automatic=true")
     problems: list[P.Problem] = []
     if profile.install is None or not profile.install.iso_url:
-        problems.append(P.error("install.iso_url", "required: these kernel arguments start an automatic install, which "
-                                                   "the installer refuses without iso_url (\"iso_url is required in automatic installation\")"))
+        problems.append(P.error("install.iso_url", "required: these kernel arguments start an automatic install, "
+                                                   "which the installer refuses without iso_url (\"iso_url is required "
+                                                   "in automatic installation\")"))
     if config_url:
         args.append(f"harvester.install.config_url={config_url}")
     else:
