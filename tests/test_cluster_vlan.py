@@ -358,3 +358,29 @@ def test_a_node_publishes_its_nic_facts_once(tmp_path):
         assert [m for m, _ in writes(api)] == ["PATCH"]
     finally:
         api.down()
+
+
+def test_the_unattended_runner_applies_a_cluster_scope_profile_from_any_node(tmp_path, monkeypatch):
+    """``run --demo``: the simulated node and three-node cluster; the runner publishes its
+    node's NIC facts, then covers every node of the cluster, not just its own."""
+    from pathlib import Path
+
+    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+    text = (Path("profiles") / "vlan-uplink-vm-networks.yaml").read_text()
+    text = text.replace("hostname: node1", "hostname: harvester-node-2").replace(
+        "    - name: ens1f0\n    - name: ens1f1\n", "    - name: ens1f0\n").replace("  cluster_network: data\n", "  cluster_network: data\n  scope: cluster\n")
+    profile = write(tmp_path, "p.yaml", text)
+    report = tmp_path / "report.json"
+    r = run_cli("--demo", "run", "--profile", profile, "--report", str(report), "--config-out", str(tmp_path / "h.config"), "--wait", "10")
+    assert r.code == 0, r.err
+    step = json.loads(report.read_text())["steps"][-1]
+    assert step["name"] == "cluster" and step["facts_published"] == "harvester-node-2"
+    assert step["uplinks"] == {f"harvester-node-{i}": ["ens1f0"] for i in range(3)}
+    assert step["nodes"] == {"harvester-node-0": True, "clusternetwork/data": True, "harvester-node-1": True, "harvester-node-2": True}
+
+
+def test_v1_0_takes_one_nic_per_node():
+    plan = plan_uplinks(vlan("interfaces: [{name: ens1f1}, {name: ens1f0}]"), views(NODES), legacy=True)
+    assert [p.line() for p in plan.problems if p.is_error] == [
+        "error: vlan.interfaces: Harvester v1.0 takes one VLAN NIC per node (NodeNetwork spec.nic); give one selector"]
+    assert plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), views(NODES), legacy=True).cluster_network == "vlan"
