@@ -154,13 +154,19 @@ def vlan(text: str):
     ("interfaces: [{name: ens1f1}, {match: {driver: igb}}]",
      {"node-0": ("ens1f1,ens1f0", "default; match driver=igb"), "node-1": ("ens2f1,ens2f0", "absent; same driver/speed"),
       "node-2": ("", "ens1f1 absent"), "node-3": ("", "ens1f1 absent")}),
+    ("interfaces: [{name: ens1f1, mac: \"52:54:00:00:00:02\"}]",  # the MAC pins node-0's; the name decides elsewhere
+     {"node-0": ("ens1f1", "default"), "node-1": ("ens2f1", "same driver/speed"), "node-2": ("", "ens1f1 absent"),
+      "node-3": ("", "ens1f1 absent")}),
+    ("interfaces: [{name: ens1f0, mac: \"52:54:00:00:00:02\"}]",  # name and MAC disagree on node-0: not the default there
+     {"node-0": ("", "ens1f0 absent and the cluster's view gives no driver/speed of ens1f0"), "node-1": ("", "ens1f0 absent"),
+      "node-2": ("", "ens1f0 absent"), "node-3": ("", "ens1f0 absent")}),
     ("interfaces: [{mac: \"52:54:00:00:00:02\"}]",  # node-0's ens1f1: its name and facts are the default elsewhere
      {"node-0": ("ens1f1", "default"), "node-1": ("ens2f1", "same driver/speed"), "node-2": ("", "absent"),
       "node-3": ("", "ens1f1 absent and no usable")}),
 ])
 def test_each_node_gets_the_default_or_its_equal_or_is_listed(selectors, expected):
     vs = views(NODES)
-    if "mac" in selectors:
+    if "mac:" in selectors:
         vs = [NodeView(v.name, tuple(NicView(n.name, "52:54:00:00:00:02" if (v.name, n.name) == ("node-0", "ens1f1") else None,
                                              n.state, n.master, n.driver, n.speed) for n in v.nics)) for v in vs]
     plan = plan_uplinks(vlan(selectors), vs)
@@ -384,3 +390,34 @@ def test_v1_0_takes_one_nic_per_node():
     assert [p.line() for p in plan.problems if p.is_error] == [
         "error: vlan.interfaces: Harvester v1.0 takes one VLAN NIC per node (NodeNetwork spec.nic); give one selector"]
     assert plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), views(NODES), legacy=True).cluster_network == "vlan"
+
+
+async def test_the_wizard_uplink_step_offers_the_whole_cluster_and_shows_the_table(tmp_path, monkeypatch):
+    from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
+
+    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("down", "enter")  # reconfigure this node
+        await settle(pilot, app)
+        await pick_nics(pilot, app, ["eno1"])
+        for _ in range(4):  # bond, vlan, ipv4, node
+            await pilot.press("ctrl+n")
+            await settle(pilot, app)
+        await fill(pilot, app, "f-node-hostname", "harvester-node-0")
+        await fill(pilot, app, "f-node-dns", "10.0.0.53")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app, 0.3)
+        assert app.screen.key == "uplink"
+        await pick_nics(pilot, app, ["ens1f1"])
+        await fill(pilot, app, "f-vlan-cluster_network", "data")
+        await settle(pilot, app, 0.3)
+        assert str(app.screen.query_one("#uplink-table").render()).strip() == ""  # this node only: no table
+        await choose(pilot, app, "f-vlan-scope", "cluster")
+        await settle(pilot, app, 0.5)
+        shown = str(app.screen.query_one("#uplink-table").render())
+        rows = table(shown.replace("harvester-", ""))
+        assert rows["node-0"][:2] == ["ens1f1", "ok"] and rows["node-1"][:2] == ["ens1f1", "ok"]
+        assert rows["node-2"][:2] == ["-", "unresolved"] and "NICs: eno1, eno2, ens1f0" in rows["node-2"][2]
+        assert app.session.draft.get("vlan.scope") == "cluster"

@@ -106,8 +106,11 @@ def _matches(nic: NicView, m) -> bool:
 
 
 def _exact(sel, node: NodeView) -> NicView | None:
+    """``{name, mac}``: the MAC pins the NIC on the node that has that MAC (name and MAC must
+    agree there); every other node has other MACs, so there the name decides."""
+    pinned = isinstance(sel, NameSelector) and sel.mac is not None and any(n.mac == sel.mac for n in node.nics)
     for nic in node.nics:
-        if isinstance(sel, NameSelector) and nic.name == sel.name and (sel.mac is None or nic.mac == sel.mac):
+        if isinstance(sel, NameSelector) and nic.name == sel.name and (not pinned or nic.mac == sel.mac):
             return nic
         if isinstance(sel, MacSelector) and nic.mac == sel.mac:
             return nic
