@@ -253,10 +253,22 @@ def test_plan_lists_every_node_and_the_unresolved_before_any_write(api, tmp_path
     assert listed < first_write
 
 
+def agent_reports(api, node: str, status: str, message: str = "") -> None:
+    """The v1.0 agent's verdict on a node's NodeNetwork (condition Ready)."""
+    with api.state.lock:
+        nn = api.state.objects[("nodenetworks", None, f"{node}-vlan")]
+        nn["status"]["conditions"] = [{"type": "Ready", "status": status, "message": message}]
+
+
 def test_apply_writes_what_the_webhooks_admit_and_a_re_apply_sends_nothing(api, tmp_path):
+    if api.dialect == "v1.0":
+        for node in ("node-0", "node-1"):
+            agent_reports(api, node, "True")
     r = cli(api, tmp_path, "apply", "--wait", "10")
     if api.dialect == "v1.0":
         assert r.code == 0, r.err
+        rows = table(r.out)
+        assert rows["node-0"][1] == "ready" and rows["node-1"][1] == "ready" and rows["node-2"][1] == "unresolved"
         cn = api.get("clusternetworks", "vlan")
         assert cn["enable"] is True and cn["config"] == {"defaultPhysicalNIC": "ens1f1"}
         assert api.get("nodenetworks", "node-1-vlan")["spec"]["nic"] == "ens2f1"  # the node that differs
@@ -429,3 +441,17 @@ async def test_the_wizard_uplink_step_offers_the_whole_cluster_and_shows_the_tab
         assert rows["node-0"][:2] == ["ens1f1", "ok"] and rows["node-1"][:2] == ["ens1f1", "ok"]
         assert rows["node-2"][:2] == ["-", "unresolved"] and "NICs: eno1, eno2, ens1f0" in rows["node-2"][2]
         assert app.session.draft.get("vlan.scope") == "cluster"
+
+
+def test_readiness_is_reported_per_node_and_a_failed_node_fails_the_apply(api, tmp_path):
+    if api.dialect == "v1.0":
+        agent_reports(api, "node-0", "True")
+        agent_reports(api, "node-1", "False", "Setup VLAN network failed, please try another network interface")
+    else:
+        api.nodes["node-1"] = [n for n in api.nodes["node-1"] if n != "ens2f1"]  # the agent will not find it
+    r = cli(api, tmp_path, "apply", "--wait", "10")
+    assert r.code == 1 and "error: not every node is ready" in r.err
+    rows = table(r.out)
+    assert rows["node-0"][1] == "ready"
+    line = next(x for x in r.out.splitlines() if x.startswith("node-1 "))
+    assert ("NOT ready: Setup VLAN network failed" if api.dialect == "v1.0" else "NOT ready: get link ens2f1 failed") in line

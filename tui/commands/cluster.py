@@ -108,7 +108,9 @@ def _profile_command(args) -> int:
     status = _planned(uplinks, changes) if uplinks is not None else {}
     ok = True
     if args.wait:
-        states = A.wait_ready(cluster, objs, args.wait, report=say)
+        from tui.kube.profile_apply import wait_uplinks
+
+        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=say)
         status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}" for s in states})
         ok = all(s.ready for s in states)
     if uplinks is not None:

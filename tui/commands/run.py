@@ -122,7 +122,7 @@ def _apply_network(args, host, profile, res, st) -> None:
 def _apply_cluster(args, profile, inventory, st) -> None:
     from tui.kube import apply as A
     from tui.kube.cluster import ClusterError
-    from tui.kube.profile_apply import plan_for
+    from tui.kube.profile_apply import plan_for, wait_uplinks
 
     try:
         cluster = _cluster(args, profile)
@@ -137,7 +137,7 @@ def _apply_cluster(args, profile, inventory, st) -> None:
             st["uplinks"] = {n.node: list(n.nics) for n in uplinks.nodes}
         changes = A.apply(cluster, objs, report=lambda t: log(f"cluster: {t}"))
         st["changed"] = sum(c.action != "unchanged" for c in changes)
-        states = A.wait_ready(cluster, objs, args.wait, report=lambda t: log(f"cluster: {t}"))
+        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=lambda t: log(f"cluster: {t}"))
         st["nodes"] = {s.node: s.ready for s in states}
         if not all(s.ready for s in states):
             raise StepError("cluster: not every node is ready")

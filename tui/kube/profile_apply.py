@@ -62,3 +62,30 @@ def nic_presence(cluster: Cluster) -> list[tuple[str, int, int, float]]:
         lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None, {})) or {}
         per_node = ((lm.get("status") or {}).get("linkStatus")) or {}
     return presence(per_node)
+
+
+def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, seconds: float, report=lambda text: None,
+                 poll: float = 0.5):
+    """Readiness per node after an apply: v1.1+ each matched node's VlanStatus (and the
+    ClusterNetwork); v1.0 cluster scope each covered node's NodeNetwork ``Ready`` condition."""
+    import time
+
+    from tui.kube import apply as A
+
+    if uplinks is None or not uplinks.legacy:
+        return A.wait_ready(cluster, objs, seconds, report=report, poll=poll)
+    nodes = [n.node for n in uplinks.resolved]
+    deadline = time.monotonic() + seconds
+    while True:
+        result = []
+        for node in nodes:
+            nn = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "nodenetworks", "NodeNetwork", f"{node}-vlan", None, {}))
+            cond = next((c for c in ((nn or {}).get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), None)
+            ready = cond is not None and cond.get("status") == "True"
+            result.append(A.NodeReady(node, ready, "" if ready else ((cond or {}).get("message") or "no Ready condition yet")))
+        failed = [r for r in result if "failed" in r.message.lower()]
+        if all(r.ready for r in result) or failed or time.monotonic() > deadline:
+            for r in result:
+                report(f"{r.node}: {'ready' if r.ready else 'NOT ready'}" + (f" ({r.message})" if r.message else ""))
+            return result
+        time.sleep(poll)

@@ -47,8 +47,8 @@ def node_table(plan: UplinkPlan, status: dict[str, str] | None = None) -> list[s
         state = (status or {}).get(n.node) or n.status
         why = n.why if n.status != "unresolved" else f"{n.why}; NICs: {', '.join(n.available) or 'none'}"
         rows.append((n.node, ",".join(n.nics) or "-", why, state))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[3]:<10}  {r[2]}".rstrip() for r in rows]
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    return [f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[3]:<{w[3]}}  {r[2]}".rstrip() for r in rows]
 
 
 def node_nics_table(views: list[NodeView]) -> list[str]:
