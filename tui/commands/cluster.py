@@ -91,8 +91,8 @@ def _profile_command(args) -> int:
             if uplinks is None:
                 print(json.dumps(listed, indent=1))
             else:
-                nodes = [{"node": n.node, "nics": list(n.nics), "why": n.why, "status": n.status, "nic_list": list(n.available)}
-                         for n in uplinks.nodes]
+                nodes = [{"node": n.node, "nics": list(n.nics), "why": n.why, "status": n.status,
+                          "nic_list": list(n.available)} for n in uplinks.nodes]
                 print(json.dumps({"nodes": nodes, "changes": listed}, indent=1))
             return OK
         if uplinks is not None:
@@ -111,7 +111,8 @@ def _profile_command(args) -> int:
         from tui.kube.profile_apply import wait_uplinks
 
         states = wait_uplinks(cluster, objs, uplinks, args.wait, report=say)
-        status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}" for s in states})
+        status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}"
+                       for s in states})
         ok = all(s.ready for s in states)
     if uplinks is not None:
         for line in node_table(uplinks, status):
@@ -130,10 +131,10 @@ def nics(cluster, as_json: bool) -> int:
     views = cluster.node_views(cluster.dialect().legacy)
     if as_json:
         nodes = max((t for _, _, t, _ in rows), default=0)
-        per_node = {v.name: [{k: getattr(n, k) for k in ("name", "mac", "state", "master", "driver", "speed", "vendor", "pci")}
-                             for n in v.nics] for v in views}
-        print(json.dumps({"nodes": nodes, "nics": [{"name": n, "nodes": c, "of": t, "percent": p} for n, c, t, p in rows],
-                          "per_node": per_node}, indent=1))
+        keys = ("name", "mac", "state", "master", "driver", "speed", "vendor", "pci")
+        per_node = {v.name: [{k: getattr(n, k) for k in keys} for n in v.nics] for v in views}
+        listed = [{"name": n, "nodes": c, "of": t, "percent": p} for n, c, t, p in rows]
+        print(json.dumps({"nodes": nodes, "nics": listed, "per_node": per_node}, indent=1))
     else:
         for n, c, t, p in rows:
             print(f"{n} ({p:.2f} %)  on {c} of {t} nodes")

@@ -20,7 +20,8 @@ def objects_for(cluster: Cluster, profile: Profile, inventory: Inventory | None)
     return objs, problems
 
 
-def plan_for(cluster: Cluster, profile: Profile, inventory: Inventory | None) -> tuple[list[Obj], list[P.Problem], UplinkPlan | None]:
+def plan_for(cluster: Cluster, profile: Profile,
+             inventory: Inventory | None) -> tuple[list[Obj], list[P.Problem], UplinkPlan | None]:
     """The objects, the problems, and — for ``vlan.scope: cluster`` — the per-node uplink plan,
     resolved from the cluster's view of every node's NICs (``inventory`` is then unused for
     the uplink: it is this node's kernel)."""
@@ -41,7 +42,8 @@ def plan_for(cluster: Cluster, profile: Profile, inventory: Inventory | None) ->
         views = cluster.node_views(dialect.legacy, profile.vlan.cluster_network)
         uplinks = plan_uplinks(profile.vlan, views, dialect.legacy)
         problems += uplinks.problems
-        objs = cluster_objects(profile, (), dialect.bond_fields, vlan_objects(profile, uplinks, views, dialect.bond_fields))
+        vlan_objs = vlan_objects(profile, uplinks, views, dialect.bond_fields)
+        objs = cluster_objects(profile, (), dialect.bond_fields, vlan_objs)
         mgmt: dict[str, set[str]] = {}  # the cluster's view already leaves out NICs in mgmt-bo
     else:
         objs = cluster_objects(profile, tuple(n.name for n in res.vlan if n.name), dialect.bond_fields)
@@ -64,8 +66,8 @@ def nic_presence(cluster: Cluster) -> list[tuple[str, int, int, float]]:
     return presence(per_node)
 
 
-def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, seconds: float, report=lambda text: None,
-                 poll: float = 0.5):
+def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, seconds: float,
+                 report=lambda text: None, poll: float = 0.5):
     """Readiness per node after an apply: v1.1+ each matched node's VlanStatus (and the
     ClusterNetwork); v1.0 cluster scope each covered node's NodeNetwork ``Ready`` condition."""
     import time
@@ -79,10 +81,13 @@ def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, 
     while True:
         result = []
         for node in nodes:
-            nn = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "nodenetworks", "NodeNetwork", f"{node}-vlan", None, {}))
-            cond = next((c for c in ((nn or {}).get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), None)
+            nn = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "nodenetworks", "NodeNetwork", f"{node}-vlan",
+                                 None, {}))
+            conditions = ((nn or {}).get("status") or {}).get("conditions") or []
+            cond = next((c for c in conditions if c.get("type") == "Ready"), None)
             ready = cond is not None and cond.get("status") == "True"
-            result.append(A.NodeReady(node, ready, "" if ready else ((cond or {}).get("message") or "no Ready condition yet")))
+            message = "" if ready else ((cond or {}).get("message") or "no Ready condition yet")
+            result.append(A.NodeReady(node, ready, message))
         failed = [r for r in result if "failed" in r.message.lower()]
         if all(r.ready for r in result) or failed or time.monotonic() > deadline:
             for r in result:

@@ -49,8 +49,9 @@ def _fact(facts: dict, name: str, key: str, kind):
 def _view(name: str, node: dict | None, nics: list[NicView], current: str | None = None) -> NodeView:
     labels = ((node or {}).get("metadata") or {}).get("labels") or {}
     facts = _node_facts(node or {})
-    nics = [NicView(n.name, n.mac, n.state, n.master, _fact(facts, n.name, "driver", str), _fact(facts, n.name, "speed", int),
-                    _fact(facts, n.name, "vendor", str), _fact(facts, n.name, "pci", str)) for n in nics]
+    nics = [NicView(n.name, n.mac, n.state, n.master, _fact(facts, n.name, "driver", str),
+                    _fact(facts, n.name, "speed", int), _fact(facts, n.name, "vendor", str),
+                    _fact(facts, n.name, "pci", str)) for n in nics]
     host = labels.get(HOSTNAME_LABEL)
     return NodeView(name, tuple(sorted(nics, key=lambda n: natural_key(n.name))), WITNESS_LABEL in labels,
                     host if host and host != name else None, current)
@@ -78,7 +79,8 @@ def views_from_linkmonitors(nic_lm: dict | None, others: list[dict | None], node
                 continue
             mi = link.get("masterIndex") or 0
             master = (masters.get(node, {}).get(mi) or f"link #{mi}") if mi else None
-            nics.append(NicView(link["name"], (link.get("mac") or "").lower() or None, link.get("state") or "unknown", master))
+            mac = (link.get("mac") or "").lower() or None
+            nics.append(NicView(link["name"], mac, link.get("state") or "unknown", master))
         out.append(_view(node, by_node.get(node), nics))
     return out
 
@@ -96,8 +98,10 @@ def views_from_nodenetworks(nodenetworks: list[dict], nodes: list[dict]) -> list
         for n in status.get("nics") or ():
             if n.get("type", "device") != "device" or not n.get("name"):
                 continue
-            master = ("harvester-br0" if n.get("usedByVlanNetwork") else "harvester-mgmt" if n.get("usedByManagementNetwork")
+            master = ("harvester-br0" if n.get("usedByVlanNetwork")
+                      else "harvester-mgmt" if n.get("usedByManagementNetwork")
                       else f"link #{n['masterIndex']}" if n.get("masterIndex") else None)
-            nics.append(NicView(n["name"], (macs.get(n["name"]) or "").lower() or None, n.get("state") or "unknown", master))
+            mac = (macs.get(n["name"]) or "").lower() or None
+            nics.append(NicView(n["name"], mac, n.get("state") or "unknown", master))
         out.append(_view(node, by_node.get(node), nics, spec.get("nic") or None))
     return sorted(out, key=lambda v: natural_key(v.name))

@@ -78,7 +78,8 @@ def profile_schema() -> dict:
                 "bond": _bond(),
                 "mtu": _MTU,
                 "scope": {"enum": list(VLAN_SCOPES), "default": "node",
-                          "description": "node: this node's NICs; cluster: resolved on every node from the cluster's view"},
+                          "description": "node: this node's NICs; "
+                                         "cluster: resolved on every node from the cluster's view"},
             }),
             "networks": {"type": "array", "items": _obj("network", {
                 "name": {"type": "string", "maxLength": 63},

@@ -124,7 +124,8 @@ def plan_uplinks(vlan: VlanUplink, views: list[NodeView], legacy: bool = False) 
     views = sorted(views, key=lambda v: natural_key(v.name))
     problems: list[P.Problem] = []
     if legacy and len(sels) != 1:
-        problems.append(P.error("vlan.interfaces", "Harvester v1.0 takes one VLAN NIC per node (NodeNetwork spec.nic); give one selector"))
+        problems.append(P.error("vlan.interfaces",
+                                "Harvester v1.0 takes one VLAN NIC per node (NodeNetwork spec.nic); give one selector"))
     # the default NIC of each exact selector: its name and its (driver, speed) where present
     default_names: dict[int, str] = {}
     reference: dict[int, tuple[str, int] | None] = {}
@@ -135,7 +136,8 @@ def plan_uplinks(vlan: VlanUplink, views: list[NodeView], legacy: bool = False) 
         found = [n for v in views for n in [_exact(sel, v)] if n is not None]
         names = Counter(n.name for n in found)
         if isinstance(sel, NameSelector) or names:
-            default_names[i] = sel.name if isinstance(sel, NameSelector) else min(names, key=lambda k: (-names[k], natural_key(k)))
+            default_names[i] = (sel.name if isinstance(sel, NameSelector)
+                                else min(names, key=lambda k: (-names[k], natural_key(k))))
             known.append(default_names[i])
         else:
             default_names[i] = f"MAC {sel.mac}"
@@ -145,7 +147,8 @@ def plan_uplinks(vlan: VlanUplink, views: list[NodeView], legacy: bool = False) 
     for view in views:
         described = tuple(n.describe() for n in sorted(view.nics, key=lambda n: natural_key(n.name)))
         if view.witness:
-            out.append(NodeUplink(view.name, (), "witness node: Harvester never puts VM networks there", "skipped", described))
+            why = "witness node: Harvester never puts VM networks there"
+            out.append(NodeUplink(view.name, (), why, "skipped", described))
             continue
         out.append(_resolve_node(view, sels, default_names, reference, own, described))
     for n in out:  # listed before any write; the other nodes are still covered (as Harvester leaves unmatched nodes)
@@ -155,7 +158,8 @@ def plan_uplinks(vlan: VlanUplink, views: list[NodeView], legacy: bool = False) 
     if not any(n.status == "ok" for n in out) and views and not problems:
         problems.append(P.error("vlan.interfaces", "no node of the cluster gets an uplink"))
     if not views:
-        problems.append(P.error("vlan", "the cluster reports no node's NICs yet (LinkMonitor nic / NodeNetwork status empty)"))
+        problems.append(P.error("vlan", "the cluster reports no node's NICs yet "
+                                        "(LinkMonitor nic / NodeNetwork status empty)"))
     return UplinkPlan(cn, tuple(known), tuple(out), tuple(problems), legacy)
 
 
@@ -186,7 +190,8 @@ def _resolve_node(view: NodeView, sels, default_names, reference, own: str, desc
             hit = next((n for n in free if _matches(n, sel.match)), None)
             why = sel.describe()
             miss = f"{sel.describe()}: no usable NIC matches"
-            if hit is None and no_facts and any(getattr(sel.match, k) is not None for k in ("driver", "min_speed", "vendor", "pci")):
+            needs_facts = any(getattr(sel.match, k) is not None for k in ("driver", "min_speed", "vendor", "pci"))
+            if hit is None and no_facts and needs_facts:
                 miss += " (the cluster's view of this node carries no driver/speed/vendor/PCI)"
         else:
             ref = reference.get(i)

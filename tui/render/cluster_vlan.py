@@ -19,7 +19,8 @@ from tui.model.uplink_plan import NodeView, UplinkPlan, legacy_default
 from tui.render.cluster_objects import Obj, cluster_network, legacy_vlan_network, node_network, vlanconfig
 
 
-def vlan_objects(profile: Profile, plan: UplinkPlan, views: list[NodeView], bond_fields: frozenset[str] | None) -> list[Obj]:
+def vlan_objects(profile: Profile, plan: UplinkPlan, views: list[NodeView],
+                 bond_fields: frozenset[str] | None) -> list[Obj]:
     by_name = {v.name: v for v in views}
     if profile.release.legacy:
         default = legacy_default(plan)
