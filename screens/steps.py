@@ -158,7 +158,12 @@ class UplinkScreen(NicsScreen):
         Field("vlan.cluster_network", "Cluster network name"),
         Field("vlan.bond.mode", "Bond mode", "select", ("active-backup", "balance-tlb", "balance-alb", "802.3ad", "balance-rr", "balance-xor", "broadcast")),
         Field("vlan.mtu", "MTU", "int"),
+        Field("vlan.scope", "Uplink for (node: this node; cluster: the whole cluster)", "select", ("node", "cluster")),
     )
+
+    def body(self) -> ComposeResult:
+        yield from super().body()
+        yield Static("", id="uplink-table")  # cluster scope: every node's NICs chosen (issue 15)
 
     def on_mount(self) -> None:
         if self.session.draft.get("vlan.cluster_network") is None:
@@ -166,6 +171,17 @@ class UplinkScreen(NicsScreen):
             self.query_one(f"#{field_id('vlan.cluster_network')}", Input).value = "vlan"
         # (Textual runs NicsScreen.on_mount too: handlers run for every class in the MRO)
         self.load_presence()
+        self.load_uplink_table()
+
+    @on(Select.Changed)
+    @on(DataTable.RowSelected)
+    def _scope_or_nics_changed(self, event) -> None:
+        self.call_after_refresh(self.load_uplink_table)  # after the draft took the change
+
+    @work(thread=True, exclusive=True, group="uplink-table")
+    def load_uplink_table(self) -> None:
+        lines = self.session.uplink_table()
+        self.app.call_from_thread(self.query_one("#uplink-table", Static).update, "\n".join(lines))
 
     @work(thread=True, exclusive=True)
     def load_presence(self) -> None:

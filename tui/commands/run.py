@@ -122,23 +122,42 @@ def _apply_network(args, host, profile, res, st) -> None:
 def _apply_cluster(args, profile, inventory, st) -> None:
     from tui.kube import apply as A
     from tui.kube.cluster import ClusterError
-    from tui.kube.profile_apply import objects_for
+    from tui.kube.profile_apply import plan_for, wait_uplinks
 
     try:
         cluster = _cluster(args, profile)
-        objs, problems = objects_for(cluster, profile, inventory)
+        if profile.vlan and profile.vlan.cluster_scope:
+            _publish_nic_facts(cluster, profile, inventory, st)
+        objs, problems, uplinks = plan_for(cluster, profile, inventory)
         for p in problems:
             log(p.line())
         if P.has_errors(problems):
             raise StepError("cluster: " + "; ".join(p.line() for p in problems if p.is_error))
+        if uplinks is not None:
+            st["uplinks"] = {n.node: list(n.nics) for n in uplinks.nodes}
         changes = A.apply(cluster, objs, report=lambda t: log(f"cluster: {t}"))
         st["changed"] = sum(c.action != "unchanged" for c in changes)
-        states = A.wait_ready(cluster, objs, args.wait, report=lambda t: log(f"cluster: {t}"))
+        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=lambda t: log(f"cluster: {t}"))
         st["nodes"] = {s.node: s.ready for s in states}
         if not all(s.ready for s in states):
             raise StepError("cluster: not every node is ready")
     except ClusterError as exc:
         raise StepError(f"cluster: {exc}") from None
+
+
+def _publish_nic_facts(cluster, profile, inventory, st) -> None:
+    """Cluster scope (issue 15): record this node's NIC driver/speed/vendor/PCI on its Node,
+    which every node's plan reads (the cluster's own NIC view lacks them). Unchanged facts
+    send nothing, so N nodes booting the same profile do not churn."""
+    from tui.model.nic_views import facts_annotation
+
+    node = profile.node.hostname or (inventory.hostname if inventory else None)
+    if inventory is None or node not in {n["metadata"]["name"] for n in cluster.nodes()}:
+        log(f"cluster: {node or 'this node'} is not a node of the cluster (yet): its NIC facts are not published")
+        return
+    if cluster.publish_nic_facts(node, facts_annotation(inventory)):
+        log(f"cluster: published the NIC facts of {node}")
+    st["facts_published"] = node
 
 
 def _cluster(args, profile):

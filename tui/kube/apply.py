@@ -170,6 +170,7 @@ def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda 
     deadline = time.monotonic() + seconds
     while True:
         result: list[NodeReady] = []
+        seen_cn: set[str] = set()  # per-node VlanConfigs share one ClusterNetwork: report it once
         for vc in vcs:
             cn = vc.body["spec"]["clusterNetwork"]
             for node in sorted(matched_nodes(vc.body["spec"].get("nodeSelector"), nodes)):
@@ -177,6 +178,9 @@ def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda 
                 cond = _condition(vs, "ready")
                 result.append(NodeReady(node, cond is not None and cond.get("status") == "True",
                                         (cond or {}).get("message") or ("no VlanStatus yet" if vs is None else "")))
+            if cn in seen_cn:
+                continue
+            seen_cn.add(cn)
             cnobj = cluster.get(Obj(vc.group, vc.version, "clusternetworks", "ClusterNetwork", cn, None, {}))
             cond = _condition(cnobj, "ready")
             result.append(NodeReady(f"clusternetwork/{cn}", cond is not None and cond.get("status") == "True", ""))

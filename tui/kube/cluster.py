@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tui.render.cluster_objects import Obj
 
 TIMEOUT = (3.0, 15.0)  # connect, read
+NET = "network.harvesterhci.io"
 RKE2 = "/etc/rancher/rke2/rke2.yaml"
 
 
@@ -168,6 +169,39 @@ class Cluster:
 
     def nodes(self) -> list[dict]:
         return self.get_json("/api/v1/nodes").get("items", [])
+
+    # ---- every node's NICs as the cluster sees them (issue 15) ------------------------------------
+    def node_views(self, legacy: bool, cluster_network: str | None = None):
+        """v1.1+: LinkMonitor ``nic`` (with ``mgmt`` and ``<cn>`` naming the bonds); v1.0:
+        NodeNetworks. Never this node's kernel."""
+        from tui.model.nic_views import views_from_linkmonitors, views_from_nodenetworks
+
+        nodes = self.nodes()
+        if legacy:
+            return views_from_nodenetworks(self.list(NET, "v1beta1", "nodenetworks"), nodes)
+        lms = {lm["metadata"]["name"]: lm for lm in self.list(NET, "v1beta1", "linkmonitors")}
+        others = [lms.get("mgmt")] + ([lms.get(cluster_network)] if cluster_network else [])
+        return views_from_linkmonitors(lms.get("nic"), others, nodes)
+
+    def publish_nic_facts(self, node: str, facts: str) -> bool:
+        """Record this node's NIC driver/speed/vendor/PCI on its Node (an annotation), which
+        the cluster's own NIC view lacks; False when unchanged. Only the runner on that node
+        calls it."""
+        from kubernetes.client.exceptions import ApiException
+
+        from tui.model.nic_views import FACTS_ANNOTATION
+
+        path = f"/api/v1/nodes/{node}"
+        if ((self.get_json(path).get("metadata") or {}).get("annotations") or {}).get(FACTS_ANNOTATION) == facts:
+            return False
+        method, url, headers, body, post = self.api_client.param_serialize(
+            "PATCH", path, header_params={"Accept": "application/json", "Content-Type": "application/merge-patch+json"},
+            body={"metadata": {"annotations": {FACTS_ANNOTATION: facts}}}, auth_settings=["BearerToken"])
+        resp = self.call(self.api_client.call_api, method, url, headers, body, post)
+        resp.read()
+        if not 200 <= resp.status <= 299:
+            raise api_error(ApiException(http_resp=resp), f"nodes/{node}")
+        return True
 
 
 def _client(cfg):

@@ -7,6 +7,7 @@ from tui.kube.cluster import Cluster
 from tui.model import problems as P
 from tui.model.inventory import Inventory
 from tui.model.profile import Profile
+from tui.model.uplink_plan import UplinkPlan
 from tui.render.cluster_objects import Obj
 
 
@@ -15,6 +16,15 @@ def has_cluster_side(profile: Profile) -> bool:
 
 
 def objects_for(cluster: Cluster, profile: Profile, inventory: Inventory | None) -> tuple[list[Obj], list[P.Problem]]:
+    objs, problems, _plan = plan_for(cluster, profile, inventory)
+    return objs, problems
+
+
+def plan_for(cluster: Cluster, profile: Profile,
+             inventory: Inventory | None) -> tuple[list[Obj], list[P.Problem], UplinkPlan | None]:
+    """The objects, the problems, and — for ``vlan.scope: cluster`` — the per-node uplink plan,
+    resolved from the cluster's view of every node's NICs (``inventory`` is then unused for
+    the uplink: it is this node's kernel)."""
     from tui.model.cluster_checks import check_against_cluster
     from tui.model.selectors import resolve
     from tui.render.cluster_objects import cluster_objects
@@ -24,12 +34,24 @@ def objects_for(cluster: Cluster, profile: Profile, inventory: Inventory | None)
     if dialect.legacy != profile.release.legacy or (dialect.release and not dialect.release.startswith(profile.harvester)):
         problems.append(P.warning("harvester", f"the profile targets {profile.harvester} but the cluster runs {dialect.release or dialect.name}"))
     res = resolve(profile, inventory)
-    objs = cluster_objects(profile, tuple(n.name for n in res.vlan if n.name), dialect.bond_fields)
-    if not dialect.legacy:
+    uplinks = None
+    if profile.vlan and profile.vlan.cluster_scope:
+        from tui.model.uplink_plan import plan_uplinks
+        from tui.render.cluster_vlan import vlan_objects
+
+        views = cluster.node_views(dialect.legacy, profile.vlan.cluster_network)
+        uplinks = plan_uplinks(profile.vlan, views, dialect.legacy)
+        problems += uplinks.problems
+        vlan_objs = vlan_objects(profile, uplinks, views, dialect.bond_fields)
+        objs = cluster_objects(profile, (), dialect.bond_fields, vlan_objs)
+        mgmt: dict[str, set[str]] = {}  # the cluster's view already leaves out NICs in mgmt-bo
+    else:
+        objs = cluster_objects(profile, tuple(n.name for n in res.vlan if n.name), dialect.bond_fields)
         host = profile.node.hostname
         mgmt = {host: {n.name for n in res.management if n.name}} if host else {}
+    if not dialect.legacy:
         problems += check_against_cluster(objs, cluster.list("network.harvesterhci.io", "v1beta1", "vlanconfigs"), cluster.nodes(), mgmt)
-    return objs, problems
+    return objs, problems, uplinks
 
 
 def nic_presence(cluster: Cluster) -> list[tuple[str, int, int, float]]:
@@ -42,3 +64,33 @@ def nic_presence(cluster: Cluster) -> list[tuple[str, int, int, float]]:
         lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None, {})) or {}
         per_node = ((lm.get("status") or {}).get("linkStatus")) or {}
     return presence(per_node)
+
+
+def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, seconds: float,
+                 report=lambda text: None, poll: float = 0.5):
+    """Readiness per node after an apply: v1.1+ each matched node's VlanStatus (and the
+    ClusterNetwork); v1.0 cluster scope each covered node's NodeNetwork ``Ready`` condition."""
+    import time
+
+    from tui.kube import apply as A
+
+    if uplinks is None or not uplinks.legacy:
+        return A.wait_ready(cluster, objs, seconds, report=report, poll=poll)
+    nodes = [n.node for n in uplinks.resolved]
+    deadline = time.monotonic() + seconds
+    while True:
+        result = []
+        for node in nodes:
+            nn = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "nodenetworks", "NodeNetwork", f"{node}-vlan",
+                                 None, {}))
+            conditions = ((nn or {}).get("status") or {}).get("conditions") or []
+            cond = next((c for c in conditions if c.get("type") == "Ready"), None)
+            ready = cond is not None and cond.get("status") == "True"
+            message = "" if ready else ((cond or {}).get("message") or "no Ready condition yet")
+            result.append(A.NodeReady(node, ready, message))
+        failed = [r for r in result if "failed" in r.message.lower()]
+        if all(r.ready for r in result) or failed or time.monotonic() > deadline:
+            for r in result:
+                report(f"{r.node}: {'ready' if r.ready else 'NOT ready'}" + (f" ({r.message})" if r.message else ""))
+            return result
+        time.sleep(poll)

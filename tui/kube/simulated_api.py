@@ -68,6 +68,7 @@ class SimulatedApi:
         self.state = State(load_crds(dialect))
         self.dialect, self.version = dialect, version
         self.nodes = nodes if nodes is not None else NODE_NICS
+        self.node_meta: dict = {}  # node -> extra metadata (labels, annotations) of its Node object
         self.agent_delay = agent_delay
         self.server: ThreadingHTTPServer | None = None
         self._seed()
@@ -192,8 +193,7 @@ class SimulatedApi:
                 {"name": "nodes", "namespaced": False, "kind": "Node", "verbs": ["get", "list"]},
                 {"name": "namespaces", "namespaced": False, "kind": "Namespace", "verbs": ["get", "list"]}]}
         if parts[:3] == ["api", "v1", "nodes"]:
-            return 200, {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": str(self.state.rv)},
-                         "items": [{"metadata": {"name": n, "labels": {"kubernetes.io/hostname": n}}} for n in self.nodes]}
+            return self._nodes(method, parts[3] if len(parts) > 3 else None, body)
         if parts == ["apis"]:
             groups = sorted({c.group for c in self.state.crds} | {"apiextensions.k8s.io"})
             return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
@@ -209,6 +209,24 @@ class SimulatedApi:
         if len(parts) >= 4 and parts[0] == "apis":
             return self._objects(method, parts, query, body, content_type)
         raise ApiError(404, "NotFound", f"the server could not find the requested resource ({path})")
+
+    def _node(self, name: str) -> dict:
+        meta = merge_patch({"name": name, "labels": {"kubernetes.io/hostname": name}}, self.node_meta.get(name, {}))
+        return {"apiVersion": "v1", "kind": "Node", "metadata": meta}
+
+    def _nodes(self, method: str, name: str | None, body: dict | None):
+        """Nodes: list, get, and merge-patch of labels/annotations (kept in ``node_meta``)."""
+        if name is None:
+            return 200, {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": str(self.state.rv)},
+                         "items": [self._node(n) for n in self.nodes]}
+        if name not in self.nodes:
+            raise ApiError(404, "NotFound", f'nodes "{name}" not found')
+        if method == "PATCH":
+            meta = (body or {}).get("metadata") or {}
+            with self.state.lock:
+                self.node_meta[name] = merge_patch(self.node_meta.get(name, {}),
+                                                   {k: v for k, v in meta.items() if k in ("labels", "annotations")})
+        return 200, self._node(name)
 
     def _versions(self, group: str) -> list[str]:
         if group == "apiextensions.k8s.io":

@@ -41,6 +41,8 @@ def dump_profile(p: Profile) -> dict:
         v = {"cluster_network": p.vlan.cluster_network, "interfaces": [selector(s) for s in p.vlan.interfaces], "bond": bond(p.vlan.bond)}
         if p.vlan.mtu:
             v["mtu"] = p.vlan.mtu
+        if p.vlan.cluster_scope:
+            v["scope"] = "cluster"
         out["vlan"] = v
     if p.networks:
         nets = []

@@ -15,6 +15,7 @@ from tui.model.bond import BOND_MODES
 from tui.model.profile import (
     SECTION_KEYS, Bond, Cluster, Install, IPv4, MacSelector, Management, Match, MatchSelector,
     NameSelector, Network, Node, Profile, Route, VlanUplink, freeze,
+    VLAN_SCOPES,
 )
 from tui.model.reader import Reader, compact_json, type_name
 from tui.model.releases import DEFAULT_RELEASE, parse_release
@@ -198,6 +199,7 @@ def _vlan(r: Reader, data, default_mode: str) -> VlanUplink | None:
         interfaces=selectors(r, r.sequence(m, "interfaces", "vlan"), "vlan.interfaces"),
         bond=_bond(r, m.get("bond"), "vlan.bond", default_mode),
         mtu=_mtu(r, m, "vlan"),
+        scope=r.choice(m, "scope", "vlan", VLAN_SCOPES) or "node",  # issue 15: cluster scope
     )
 
 

@@ -94,6 +94,11 @@ class VlanUplink:
     interfaces: tuple[Selector, ...] = ()
     bond: Bond = field(default_factory=Bond)
     mtu: int = 0
+    scope: str = "node"  # node: this node's NICs; cluster: resolved on every node from the cluster's view
+
+    @property
+    def cluster_scope(self) -> bool:
+        return self.scope == "cluster"
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,7 @@ SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "management": ("interfaces", "bond", "vlan_id", "mtu", "ipv4"),
     "bond": ("mode", "miimon", "options"),
     "ipv4": ("method", "address", "gateway"),
-    "vlan": ("cluster_network", "interfaces", "bond", "mtu"),
+    "vlan": ("cluster_network", "interfaces", "bond", "mtu", "scope"),
     "network": ("name", "namespace", "cluster_network", "vlan_id", "route"),
     "route": ("mode", "dhcp_server", "cidr", "gateway"),
     "install": (
@@ -178,6 +183,7 @@ SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "cluster": ("kubeconfig", "settings"),
     "match": ("driver", "min_speed", "pci", "vendor", "name"),
 }
+VLAN_SCOPES = ("node", "cluster")
 
 
 def freeze(value):

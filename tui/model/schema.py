@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tui.model.bond import BOND_MODES
 from tui.model.load import INSTALL_MODES, ROLES, VIP_MODES
-from tui.model.profile import SECTION_KEYS
+from tui.model.profile import SECTION_KEYS, VLAN_SCOPES
 
 _STR = {"type": "string"}
 _IPV4 = {"type": "string", "format": "ipv4"}
@@ -77,6 +77,9 @@ def profile_schema() -> dict:
                 "interfaces": sel_list,
                 "bond": _bond(),
                 "mtu": _MTU,
+                "scope": {"enum": list(VLAN_SCOPES), "default": "node",
+                          "description": "node: this node's NICs; "
+                                         "cluster: resolved on every node from the cluster's view"},
             }),
             "networks": {"type": "array", "items": _obj("network", {
                 "name": {"type": "string", "maxLength": 63},

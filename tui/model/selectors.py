@@ -50,7 +50,7 @@ def resolve(profile: Profile, inventory: Inventory | None) -> Resolution:
     groups = []
     if profile.management:
         groups.append(("management.interfaces", profile.management.interfaces))
-    if profile.vlan:
+    if profile.vlan and not profile.vlan.cluster_scope:  # cluster scope: per node, tui.model.uplink_plan
         groups.append(("vlan.interfaces", profile.vlan.interfaces))
     problems: list[P.Problem] = []
     picked: dict[str, str] = {}  # key (nic name or mac) -> path of the selector that took it

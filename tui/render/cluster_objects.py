@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from tui.model.profile import Network, Profile
+from tui.model.profile import Network, Profile, VlanUplink
 
 NET_GROUP, NAD_GROUP, SETTING_GROUP = "network.harvesterhci.io", "k8s.cni.cncf.io", "harvesterhci.io"
 LABEL = "network.harvesterhci.io/"
@@ -81,28 +81,39 @@ def route_annotation(net: Network) -> str:
     return compact({"mode": "auto", "serverIPAddr": (r.dhcp_server if r else None) or "", "cidr": "", "gateway": ""})
 
 
-def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfig_fields: frozenset[str] | None = None) -> list[Obj]:
+def vlanconfig(v: VlanUplink, name: str, host: str | None, nic_names, vlanconfig_fields: frozenset[str] | None) -> Obj:
+    """One VlanConfig of the ``vlan`` section: for node ``host`` (None: every node)."""
+    bond = {"mode": v.bond.mode, "miimon": v.bond.miimon}
+    for key, value in v.bond.options:
+        if vlanconfig_fields and key in vlanconfig_fields:
+            bond[key] = value
+    spec: dict = {"clusterNetwork": v.cluster_network}
+    if host:
+        spec["nodeSelector"] = {"kubernetes.io/hostname": host}
+    spec["uplink"] = {"nics": list(nic_names), "linkAttributes": {"mtu": v.mtu} if v.mtu else {}, "bondOptions": bond}
+    return _obj(NET_GROUP, "v1beta1", "vlanconfigs", "VlanConfig", name, spec=spec)
+
+
+def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfig_fields: frozenset[str] | None = None,
+                    vlan_objects: list[Obj] | None = None) -> list[Obj]:
     """``nic_names``: the uplink NICs resolved on this node; ``vlanconfig_fields``: the
-    ``spec.uplink.bondOptions`` keys the cluster's CRD has (newer fields only where present)."""
+    ``spec.uplink.bondOptions`` keys the cluster's CRD has (newer fields only where present);
+    ``vlan_objects``: the ``vlan`` section's objects when planned per node of the cluster
+    (``scope: cluster``, tui/render/cluster_vlan.py), in place of this node's."""
     if profile.release.legacy:
-        return _legacy(profile, nic_names)
+        return _legacy(profile, nic_names, vlan_objects)
     out: list[Obj] = []
     mtus: dict[str, int | None] = {"mgmt": (profile.management.mtu or None) if profile.management else None}
     if profile.vlan:
         v = profile.vlan
         cn = v.cluster_network
         mtus[cn] = v.mtu or None
-        out.append(_obj(NET_GROUP, "v1beta1", "clusternetworks", "ClusterNetwork", cn))
-        bond = {"mode": v.bond.mode, "miimon": v.bond.miimon}
-        for key, value in v.bond.options:
-            if vlanconfig_fields and key in vlanconfig_fields:
-                bond[key] = value
-        spec: dict = {"clusterNetwork": cn}
-        host = profile.node.hostname
-        if host:
-            spec["nodeSelector"] = {"kubernetes.io/hostname": host}
-        spec["uplink"] = {"nics": list(nic_names), "linkAttributes": {"mtu": v.mtu} if v.mtu else {}, "bondOptions": bond}
-        out.append(_obj(NET_GROUP, "v1beta1", "vlanconfigs", "VlanConfig", f"{cn}-{host}" if host else cn, spec=spec))
+        if vlan_objects is not None:
+            out += vlan_objects
+        else:
+            out.append(cluster_network(cn))
+            host = profile.node.hostname
+            out.append(vlanconfig(v, f"{cn}-{host}" if host else cn, host, nic_names, vlanconfig_fields))
     for net in profile.networks:
         cn = profile.network_cluster(net)
         labels = {LABEL + "clusternetwork": cn, LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
@@ -115,15 +126,28 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
     return out
 
 
-def _legacy(profile: Profile, nic_names: tuple[str, ...]) -> list[Obj]:
+def cluster_network(cn: str) -> Obj:
+    return _obj(NET_GROUP, "v1beta1", "clusternetworks", "ClusterNetwork", cn)
+
+
+def legacy_vlan_network(nic: str) -> Obj:
+    return _obj(NET_GROUP, "v1beta1", "clusternetworks", "ClusterNetwork", "vlan", enable=True, description="",
+                config={"defaultPhysicalNIC": nic})
+
+
+def node_network(host: str, nic: str) -> Obj:
+    return _obj(NET_GROUP, "v1beta1", "nodenetworks", "NodeNetwork", f"{host}-vlan",
+                labels={LABEL + "nodename": host}, spec={"nodeName": host, "type": "vlan", "nic": nic})
+
+
+def _legacy(profile: Profile, nic_names: tuple[str, ...], vlan_objects: list[Obj] | None = None) -> list[Obj]:
     out: list[Obj] = []
-    if profile.vlan and nic_names:
-        out.append(_obj(NET_GROUP, "v1beta1", "clusternetworks", "ClusterNetwork", "vlan",
-                        enable=True, description="", config={"defaultPhysicalNIC": nic_names[0]}))
+    if profile.vlan and vlan_objects is not None:
+        out += vlan_objects
+    elif profile.vlan and nic_names:
+        out.append(legacy_vlan_network(nic_names[0]))
         if profile.node.hostname:
-            host = profile.node.hostname
-            out.append(_obj(NET_GROUP, "v1beta1", "nodenetworks", "NodeNetwork", f"{host}-vlan",
-                            labels={LABEL + "nodename": host}, spec={"nodeName": host, "type": "vlan", "nic": nic_names[0]}))
+            out.append(node_network(profile.node.hostname, nic_names[0]))
     for net in profile.networks:
         out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
                         {LABEL + "type": "L2VlanNetwork"}, None,

@@ -114,6 +114,25 @@ class Session:
             return {}
         return {n: f"{c}/{t} nodes ({p:.2f} %)" for n, c, t, p in nic_presence(cluster)}
 
+    def uplink_table(self) -> list[str]:
+        """``vlan.scope: cluster`` (issue 15): the per-node uplink table — node, NICs chosen,
+        status, why — from the cluster's view of every node's NICs; or why there is none."""
+        from tui.kube.cluster import ClusterError
+        from tui.kube.profile_apply import plan_for
+        from tui.render.cluster_vlan import node_table
+
+        profile = self.draft.loaded().profile
+        if profile is None or profile.vlan is None or not profile.vlan.cluster_scope:
+            return []
+        cluster = self.cluster()
+        if cluster is None:
+            return [f"no cluster ({self.cluster_error or 'not configured'}): the uplinks are resolved at apply"]
+        try:
+            _objs, _problems, plan = plan_for(cluster, profile, self.inventory())
+        except ClusterError as exc:
+            return [f"cluster: {exc}"]
+        return node_table(plan) if plan is not None else []
+
     def apply_cluster(self, report, wait: float = 60.0) -> bool:
         """Apply the profile's cluster side; False when something failed (reported)."""
         from tui.kube import apply as A
