@@ -15,7 +15,7 @@ def has_cluster_side(profile: Profile) -> bool:
 
 
 def objects_for(cluster: Cluster, profile: Profile, inventory: Inventory | None) -> tuple[list[Obj], list[P.Problem]]:
-    from tui.model.cluster_checks import check_against_cluster
+    from tui.kube import preflight
     from tui.model.selectors import resolve
     from tui.render.cluster_objects import cluster_objects
 
@@ -28,7 +28,7 @@ def objects_for(cluster: Cluster, profile: Profile, inventory: Inventory | None)
     if not dialect.legacy:
         host = profile.node.hostname
         mgmt = {host: {n.name for n in res.management if n.name}} if host else {}
-        problems += check_against_cluster(objs, cluster.list("network.harvesterhci.io", "v1beta1", "vlanconfigs"), cluster.nodes(), mgmt)
+        problems += preflight.check(cluster, profile, objs, dialect.release, mgmt)
     return objs, problems
 
 
