@@ -479,3 +479,15 @@ def test_the_pure_checks_do_not_depend_on_the_renderer():
     tree = ast.parse((ROOT / "tui/model/cluster_checks.py").read_text())
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(m and m.startswith("tui.render") for m in modules), modules
+
+
+def test_a_network_made_untagged_loses_its_vlan_but_keeps_what_harvester_added(api, tmp_path):
+    tagged = profile(cn="data", vlan_mtu=9000, networks=["{name: a, vlan_id: 10}"])
+    assert cli(api, tmp_path, "apply", tagged).code == 0
+    nad = api.state.objects[("network-attachment-definitions", "default", "a")]
+    cfg = json.loads(nad["spec"]["config"])
+    nad["spec"]["config"] = json.dumps({**cfg, "addedBySomeoneElse": True})
+    r = cli(api, tmp_path, "apply", tagged.replace("{name: a, vlan_id: 10}", "{name: a}"))
+    assert r.code == 0, r.err
+    after = json.loads(api.get("network-attachment-definitions", "a", "default")["spec"]["config"])
+    assert "vlan" not in after and after["addedBySomeoneElse"] is True and after["mtu"] == 9000

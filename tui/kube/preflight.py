@@ -1,6 +1,6 @@
 """Read the cluster state the pre-write checks need and run them (tui/model/cluster_checks.py):
-its VlanConfigs and nodes, and — when the profile has VM networks — its cluster networks and
-NADs (one list each, whatever the number of objects to write)."""
+its VlanConfigs and nodes; its NADs when a release reserves exclusive storage VLANs, its
+cluster networks when a VM network is on mgmt (one list each, whatever the number of objects)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ NAD = ("k8s.cni.cncf.io", "v1", "network-attachment-definitions")
 
 def check(cluster, profile: Profile, objs: list[Obj], release: str | None,
           mgmt_nics: dict[str, set[str]]) -> list[P.Problem]:
-    from tui.model.cluster_checks import check_against_cluster, check_nads_against_cluster
+    from tui.model.cluster_checks import check_against_cluster, check_nads_against_cluster, state_needed
 
     problems = check_against_cluster(objs, cluster.list(*NET, "vlanconfigs"), cluster.nodes(), mgmt_nics)
-    if any(o.plural == NAD[2] for o in objs):
+    release = release or profile.harvester
+    need_nads, need_networks = state_needed(objs, release)
+    if need_nads or need_networks:
         mgmt_mtu = (profile.management.mtu or None) if profile.management else None
-        problems += check_nads_against_cluster(objs, cluster.list(*NAD), cluster.list(*NET, "clusternetworks"),
-                                               release or profile.harvester, mgmt_mtu)
+        nads = cluster.list(*NAD) if need_nads else []
+        networks = cluster.list(*NET, "clusternetworks") if need_networks else []
+        problems += check_nads_against_cluster(objs, nads, networks, release, mgmt_mtu)
     return problems

@@ -100,6 +100,15 @@ def _vlans(cfg: dict) -> set[int]:
     return out
 
 
+def state_needed(objs: list[Obj], release: str | None) -> tuple[bool, bool]:
+    """Whether check_nads_against_cluster needs (the cluster's NADs, its cluster networks)."""
+    nads = [o for o in objs if o.plural == "network-attachment-definitions"]
+    rel = parse_release(release or "")
+    exclusive = bool(nads) and rel is not None and rel.minor >= EXCLUSIVE_VLAN_FROM_MINOR
+    on_mgmt = any((o.body["metadata"].get("labels") or {}).get(LABEL + "clusternetwork") == "mgmt" for o in nads)
+    return exclusive, on_mgmt
+
+
 def check_nads_against_cluster(objs: list[Obj], nads: list[dict], clusternetworks: list[dict], release: str | None,
                                mgmt_mtu: int | None) -> list[P.Problem]:
     """The VM networks against the cluster's NADs and cluster networks. ``release``: the
