@@ -112,9 +112,10 @@ def cli(api, tmp_path, command, text, *extra):
     return run_cli("cluster", command, write(tmp_path, "p.yaml", text), "--kubeconfig", kc, "--inventory", INV, *extra)
 
 
-def post(api, path: str, body: dict) -> tuple[int, dict]:
-    req = urllib.request.Request(api.url + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", "Authorization": "Bearer t"})
+def post(api, path: str, body: dict, method: str = "POST") -> tuple[int, dict]:
+    ctype = "application/merge-patch+json" if method == "PATCH" else "application/json"
+    req = urllib.request.Request(api.url + path, data=json.dumps(body).encode(), method=method,
+                                 headers={"Content-Type": ctype, "Authorization": "Bearer t"})
     try:
         with urllib.request.urlopen(req) as resp:
             return resp.status, json.loads(resp.read())
@@ -364,28 +365,65 @@ def _nad(name, cn, vlan, mtu=None):
             "spec": {"config": json.dumps(cfg)}}
 
 
-REFUSED = [  # (setup writes, the write the real webhooks refuse)
+def _route(text):
+    return {"annotations": {"network.harvesterhci.io/route": text}}
+
+
+def _with(obj, **meta):
+    return {**obj, "metadata": {**obj["metadata"], **meta}}
+
+
+def _patch_vc_mtu(mtu):
+    body = {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "VlanConfig", "metadata": {"name": "data"},
+            "spec": {"uplink": {"linkAttributes": {"mtu": mtu}}}}
+    return ("PATCH", VC_PATH + "/data", body)
+
+
+DATA = [_cn("data"), (VC_PATH, _vc("data", "data"))]  # a cluster network with its uplink
+REFUSED = [  # (setup: a dict is stored as it is, a (path, body) is written; the write the real webhooks refuse)
     pytest.param([_cn("data")], (VC_PATH, _vc("data", "data", 9001)), id="vlanconfig-mtu-9001"),
     pytest.param([_cn("data")], (VC_PATH, _vc("data", "data", 575)), id="vlanconfig-mtu-575"),
+    pytest.param(DATA, _patch_vc_mtu(9001), id="vlanconfig-updated-to-mtu-9001"),
+    pytest.param(DATA, _patch_vc_mtu(575), id="vlanconfig-updated-to-mtu-575"),
     pytest.param([], (VC_PATH, _vc("data", "data")), id="vlanconfig-without-its-clusternetwork"),
+    pytest.param([], (VC_PATH, _vc("m", "mgmt")), id="vlanconfig-on-mgmt"),
     pytest.param([], (CN_PATH, _cn("thirteenchars")), id="clusternetwork-13-characters"),
-    pytest.param([_cn("data"), (VC_PATH, _vc("data", "data"))], (_nad_path(), _nad("v", "data", 4095)),
-                 id="nad-vlan-4095"),
+    pytest.param([_cn("thirteenchars")], (VC_PATH, _vc("x", "thirteenchars")), id="vlanconfig-on-13-characters"),
+    pytest.param([_cn("thirteenchars")], (_nad_path(), _nad("v", "thirteenchars", 10)), id="nad-on-13-characters"),
+    pytest.param([], (CN_PATH, _cn("data", annotations={"network.harvesterhci.io/uplink-mtu": "9000"})),
+                 id="clusternetwork-created-with-uplink-mtu"),
+    pytest.param(DATA, (_nad_path(), _nad("v", "data", 4095)), id="nad-vlan-4095"),
+    pytest.param(DATA, (_nad_path(), _nad("v", "data", -1)), id="nad-vlan-negative"),
     pytest.param([], (_nad_path(), _nad("v", "nope", 10)), id="nad-on-a-missing-clusternetwork"),
+    pytest.param(DATA, (_nad_path(), _with(_nad("v", "data", 10),
+                                           labels={"network.harvesterhci.io/clusternetwork": "mgmt"})),
+                 id="nad-label-not-its-bridge"),
+    pytest.param([], (_nad_path(), _with(_nad("v", "mgmt", 10),
+                                         **_route('{"mode":"manual","cidr":"bad","gateway":"x"}'))),
+                 id="nad-route-manual-bad-cidr"),
+    pytest.param([], (_nad_path(), _with(_nad("v", "mgmt", 10), **_route('{"mode":"weird"}'))),
+                 id="nad-route-unknown-mode"),
+    pytest.param(DATA + [(_nad_path(), _nad("v", "mgmt", 10))],
+                 ("PATCH", _nad_path() + "/v", _with(_nad("v", "data", 10), namespace="default")),
+                 id="nad-bridge-changed"),
 ]
 
 
 @pytest.mark.parametrize("setup,write_", REFUSED)
 def test_the_simulated_api_refuses_what_the_real_webhooks_refuse(api, setup, write_):
+    existing, admitted = [MGMT], []
     for item in setup:
-        path, body = item if isinstance(item, tuple) else (CN_PATH, item)
-        code, out = post(api, path, body)
-        assert code == 201, out
-    path, body = write_
-    judged = oracles.webhooks({"nodes": oracle_nodes(), "existing": [MGMT],
-                               "objects": [b if not isinstance(b, tuple) else b[1] for b in setup] + [body]})
-    assert not judged[-1]["allowed"]  # the oracle says no ...
-    code, out = post(api, path, body)
+        if isinstance(item, dict):
+            api.seed(item)
+            existing.append(item)
+        else:
+            code, out = post(api, *item)
+            assert code == 201, out
+            admitted.append(item[1])
+    method, path, body = write_ if len(write_) == 3 else ("POST", *write_)  # a PATCH body names its object too
+    judged = oracles.webhooks({"nodes": oracle_nodes(), "existing": existing, "objects": admitted + [body]})
+    assert all(r["allowed"] for r in judged[:-1]) and not judged[-1]["allowed"]  # the oracle says no ...
+    code, out = post(api, path, body, method)
     assert code >= 400, out  # ... and so does the simulated server, in the webhook's words
     assert judged[-1]["message"] in out["message"] and "denied the request" in out["message"]
 
