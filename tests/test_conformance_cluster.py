@@ -529,3 +529,23 @@ def test_a_network_made_untagged_loses_its_vlan_but_keeps_what_harvester_added(a
     assert r.code == 0, r.err
     after = json.loads(api.get("network-attachment-definitions", "a", "default")["spec"]["config"])
     assert "vlan" not in after and after["addedBySomeoneElse"] is True and after["mtu"] == 9000
+
+
+def test_the_wizard_review_checks_the_cluster_state_before_any_write(api, tmp_path):
+    from tui.kube.cluster import Cluster
+    from tui.model.load import load_text
+    from tui.net.simulated import SimulatedHost
+    from tui.wizard.draft import Draft
+    from tui.wizard.session import Session
+
+    _existing_vlanconfig(api, tmp_path, "harvester-node-0", 9000)
+    sent = len(writes(api))
+    kc = write(tmp_path, "kc", api.kubeconfig())
+    text = profile(host="harvester-node-1", cn="data", vlan_mtu=1500, networks=["{name: a, vlan_id: 10}"])
+    session = Session(SimulatedHost.demo(0), str(tmp_path / "out"), Draft.from_profile(load_text(text)),
+                      simulated=True, connect_cluster=lambda: Cluster.connect(kc))
+    lines = [p.line() for p in session.cluster_problems()]
+    assert any("cluster network data already has MTU 9000" in line for line in lines), lines
+    assert len(writes(api)) == sent
+    assert not session.apply_cluster(report=lambda text: None)  # the apply stops on the same check
+    assert len(writes(api)) == sent
