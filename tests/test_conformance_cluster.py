@@ -550,3 +550,18 @@ def test_the_wizard_review_checks_the_cluster_state_before_any_write(api, tmp_pa
     assert len(writes(api)) == sent
     assert not session.apply_cluster(report=lambda text: None)  # the apply stops on the same check
     assert len(writes(api)) == sent
+
+
+@pytest.mark.parametrize("version,refused", [("v1.5.2", True), ("v1.6.1", False), ("v1.9.0", False)])
+def test_mtu_0_and_1500_are_equal_only_from_v1_6(tmp_path, version, refused):
+    # harvester-network-api.md §3.2: before v1.6 validateMTU compares exactly (no oracle of
+    # those releases here: the v1.9 webhooks judge the v1.6+ rule in the tests above)
+    api = start_api(version=version, webhooks=None)
+    try:
+        release = version.rsplit(".", 1)[0]
+        first = profile(release=release, host="harvester-node-0", cn="data", vlan_mtu=1500)
+        assert cli(api, tmp_path, "apply", first).code == 0
+        r = cli(api, tmp_path, "plan", profile(release=release, host="harvester-node-1", cn="data"))  # MTU 0
+        assert (r.code == 1 and "already has MTU 1500" in r.err) if refused else r.code == 0, r.err
+    finally:
+        api.down()

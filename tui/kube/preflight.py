@@ -16,8 +16,8 @@ def check(cluster, profile: Profile, objs: list[Obj], release: str | None,
           mgmt_nics: dict[str, set[str]]) -> list[P.Problem]:
     from tui.model.cluster_checks import check_against_cluster, check_nads_against_cluster, state_needed
 
-    problems = check_against_cluster(objs, cluster.list(*NET, "vlanconfigs"), cluster.nodes(), mgmt_nics)
     release = release or profile.harvester
+    problems = check_against_cluster(objs, cluster.list(*NET, "vlanconfigs"), cluster.nodes(), mgmt_nics, release)
     need_nads, need_networks = state_needed(objs, release)
     if need_nads or need_networks:
         mgmt_mtu = (profile.management.mtu or None) if profile.management else None

@@ -5,7 +5,7 @@ these only at the write, some never (the agent fails later):
 - a NIC used by two cluster networks on one node, or by mgmt-bo;
 - two VlanConfigs of one cluster network matching the same node;
 - differing MTUs among all VlanConfigs of one cluster network, on any nodes (0 and 1500 are
-  equal; ``vlanconfig.Validator.validateMTU``);
+  equal from v1.6, different before; ``vlanconfig.Validator.validateMTU``);
 - a VM network on a cluster network without an uplink;
 - from v1.9 a VLAN reserved by an exclusive storage network (``nad.Validator``);
 - a VM network on mgmt gets the mgmt cluster network's MTU (``nad.Mutator.patchMTU``), which
@@ -24,6 +24,7 @@ LABEL = "network.harvesterhci.io/"
 EXCLUSIVE_VLAN = "storage-network.settings.harvesterhci.io/exclusivevlan"
 EXCLUSIVE_VLAN_FROM_MINOR = 9  # nad.Validator refuses a storage network's exclusive VLAN from v1.9
 UPLINK_MTU = LABEL + "uplink-mtu"
+MTU_0_IS_1500_FROM_MINOR = 6  # vlanconfig.Validator: exact integer compare before v1.6
 
 
 def matched_nodes(selector: dict | None, nodes: list[dict]) -> set[str]:
@@ -39,8 +40,12 @@ def _mtu(value) -> int:
     return 1500 if not value else int(value)
 
 
-def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list[dict], mgmt_nics: dict[str, set[str]]) -> list[P.Problem]:
-    """``mgmt_nics``: node -> NICs in its mgmt-bo (from the profile for this node)."""
+def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list[dict], mgmt_nics: dict[str, set[str]],
+                          release: str | None = None) -> list[P.Problem]:
+    """``mgmt_nics``: node -> NICs in its mgmt-bo (from the profile for this node); ``release``:
+    the cluster's or the profile's (before v1.6 the MTU compare is exact: 0 is not 1500)."""
+    rel = parse_release(release or "")
+    mtu = (lambda v: int(v or 0)) if rel is not None and rel.minor < MTU_0_IS_1500_FROM_MINOR else _mtu
     problems: list[P.Problem] = []
     wanted_vcs = [o for o in objs if o.plural == "vlanconfigs"]
     ours = {o.name for o in wanted_vcs}
@@ -52,8 +57,8 @@ def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list
         where = f"vlan (VlanConfig {o.name})"
         mine = matched_nodes(spec.get("nodeSelector"), nodes)
         for vc in others:  # on any nodes: validateMTU compares every VlanConfig of the cluster network
-            theirs_mtu = _mtu(((vc["spec"].get("uplink") or {}).get("linkAttributes") or {}).get("mtu"))
-            mine_mtu = _mtu(spec["uplink"]["linkAttributes"].get("mtu"))
+            theirs_mtu = mtu(((vc["spec"].get("uplink") or {}).get("linkAttributes") or {}).get("mtu"))
+            mine_mtu = mtu(spec["uplink"]["linkAttributes"].get("mtu"))
             if vc["spec"].get("clusterNetwork") == cn and theirs_mtu != mine_mtu:
                 problems.append(P.error("vlan.mtu", f"cluster network {cn} already has MTU {theirs_mtu} (VlanConfig "
                                                     f"{vc['metadata']['name']}); one MTU per cluster network"))
