@@ -40,8 +40,8 @@ def _mtu(value) -> int:
     return 1500 if not value else int(value)
 
 
-def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list[dict], mgmt_nics: dict[str, set[str]],
-                          release: str | None = None) -> list[P.Problem]:
+def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list[dict],
+                          mgmt_nics: dict[str, set[str]], release: str | None = None) -> list[P.Problem]:
     """``mgmt_nics``: node -> NICs in its mgmt-bo (from the profile for this node); ``release``:
     the cluster's or the profile's (before v1.6 the MTU compare is exact: 0 is not 1500)."""
     rel = parse_release(release or "")
