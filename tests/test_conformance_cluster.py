@@ -484,7 +484,7 @@ def test_the_simulated_api_finds_the_oracle_or_works_without_it(tmp_path, monkey
 
     exe = oracles.oracle_dir() / "webhooks"
     monkeypatch.setenv("HNS_ORACLES", str(oracles.oracle_dir()))
-    assert S.find_webhooks() == str(exe) if exe.is_file() else S.find_webhooks() is None
+    assert S.find_webhooks() == (str(exe) if exe.is_file() else None)
     monkeypatch.setenv("HNS_ORACLES", str(tmp_path))  # an empty directory: no oracle
     assert S.find_webhooks() is None
     api = start_api()  # admission by schema and names only, still a working server
