@@ -7,8 +7,9 @@ resourceVersion with 409 on stale writes, dryRun, merge-patch, discovery, and a 
 Admission: when Harvester's network controller webhooks are at hand as the prebuilt oracle
 ``webhooks`` (``$HNS_ORACLES`` or ``../shared/oracles/bin`` beside the checkout), every write
 of a kind they judge goes through them — the controller's own mutators, then its validators —
-and what they return is stored; a refusal is answered as the API server relays it. Without the
-oracle the server still works (schema and names only).
+and what they return is stored; a refusal is answered as the API server relays it. The oracle
+is the v1.9 controller's, whatever ``version`` the server reports. Without it the server still
+works (schema and names only).
 
 Tests steer it: ``reject`` (a webhook's 4xx), ``conflicts`` (409s before a write lands),
 ``seed`` (an object already in the cluster), ``down()``. It is a simulated backend, never a
