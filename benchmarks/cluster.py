@@ -1,7 +1,9 @@
 """Cluster apply: 200 VM networks (plus the ClusterNetwork and VlanConfig) through
 ``harvester-netsetup cluster apply`` vs ``kubectl apply -f`` of the same objects, each
 against a fresh simulated API server in this process; then the same again (nothing to do).
-Reports wall time and the API requests each made."""
+Reports wall time and the API requests each made. The server's latency stands for admission;
+``--webhooks`` also runs every write through Harvester's webhooks oracle (a process per write,
+the same for both clients: it measures the oracle more than the client)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent / "harvester-netsetup"
 N = 200
+WEBHOOKS = "auto" if "--webhooks" in sys.argv else None
 
 from tui.kube.simulated_api import SimulatedApi  # noqa: E402
 from tui.model.load import load_text  # noqa: E402
@@ -30,7 +33,7 @@ PROFILE = ("version: 1\nharvester: v1.6\nmanagement: {interfaces: [{name: eno1}]
 
 
 def once(cmd_for, tmp: Path, latency: float) -> tuple[float, float, int, int]:
-    api = SimulatedApi(version="v1.6.1", require_token=False, latency=latency).start()
+    api = SimulatedApi(version="v1.6.1", require_token=False, latency=latency, webhooks=WEBHOOKS).start()
     kc = tmp / "kubeconfig"
     kc.write_text(api.kubeconfig(token=""))
     times = []

@@ -83,6 +83,10 @@ class ReviewScreen(StepScreen):
     def load_plan(self) -> None:
         ok = not any(p.is_error for p in self.session.problems())
         plan_text = config = ""
+        cluster = self.session.cluster_problems() if ok else []  # the cluster's state, before any write
+        self.cluster_errors = any(p.is_error for p in cluster)
+        if cluster:
+            self.app.call_from_thread(self._show_cluster_problems, cluster)
         if ok:
             if not self.session.install_config:
                 steps = self.session.plan_steps()
@@ -91,8 +95,15 @@ class ReviewScreen(StepScreen):
         self.app.call_from_thread(self.query_one("#plan", Static).update, plan_text)
         self.app.call_from_thread(self.query_one("#config", Static).update, config)
 
+    def _show_cluster_problems(self, problems) -> None:
+        lv = self.query_one("#all-problems", ListView)
+        if not self.session.problems():
+            lv.clear()  # it said "none: the profile is valid"; the cluster's state says otherwise
+        for p in problems:
+            lv.append(ListItem(Label(p.line()), name=p.path))
+
     def leave(self) -> bool:
-        if any(p.is_error for p in self.session.problems()):
+        if any(p.is_error for p in self.session.problems()) or getattr(self, "cluster_errors", False):
             self.app.notify("fix the problems first", severity="error")
             return False
         return True

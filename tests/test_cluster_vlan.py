@@ -127,10 +127,21 @@ def stored(api, names_by_plural) -> list[dict]:
     return out
 
 
+def without_controller_writes(obj: dict) -> dict:
+    """A stored object as we wrote it: no status, and not the uplink-MTU annotation that
+    Harvester's manager (simulated) adds to a ClusterNetwork once its VlanConfigs are in."""
+    out = {k: v for k, v in obj.items() if k != "status"}
+    meta = dict(out.get("metadata") or {})
+    notes = {k: v for k, v in (meta.get("annotations") or {}).items() if k != "network.harvesterhci.io/uplink-mtu"}
+    meta["annotations"] = notes
+    out["metadata"] = meta
+    return out
+
+
 def judge(api, objects: list[dict], existing: list[dict] = ()) -> list[dict]:
     """The network controller's own webhooks over what we wrote (v1.1+)."""
     nodes = [{"name": n, "labels": {"kubernetes.io/hostname": n}, "annotations": {}} for n in api.nodes]
-    strip = [{k: v for k, v in o.items() if k != "status"} for o in objects]
+    strip = [without_controller_writes(o) for o in objects]
     return oracles.webhooks({"agent": True, "nodes": nodes, "existing": list(existing), "objects": strip})
 
 

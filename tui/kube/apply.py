@@ -2,16 +2,19 @@
 list per kind, then one write per object that changes (create, or merge-patch guarded by
 resourceVersion with bounded re-read on 409), in dependency order — the NADs, independent of
 each other, several at a time; then wait for each matched node's VlanStatus and the
-ClusterNetwork to be ready."""
+ClusterNetwork to be ready. Only what we own is compared and sent (tui/model/ownership.py):
+what Harvester's mutators and controllers wrote stays, and an unchanged profile sends nothing."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 
 from tui.kube.cluster import Cluster, ClusterError, api_error
-from tui.render.cluster_objects import Obj, merge_patch as merge
+from tui.model.kube_objects import Obj, merge_patch as merge, vlanstatus_name
+from tui.model.ownership import body_over
 
 VOLATILE = ("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp")
 CONFLICT_RETRIES = 5
@@ -31,36 +34,65 @@ def _clean(obj: dict) -> dict:
     return {**{k: v for k, v in obj.items() if k not in ("metadata", "status")}, "metadata": meta}
 
 
+def _json_doc(value):
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            doc = json.loads(value)
+        except ValueError:
+            return None
+        return doc if isinstance(doc, dict) else None
+    return None
+
+
 def diff_paths(old, new, prefix: str = "") -> list[str]:
+    """The paths whose value differs; JSON inside a string compared key by key (``spec.config:vlan``)."""
     if isinstance(old, dict) and isinstance(new, dict):
         out = []
         for k in sorted(set(old) | set(new)):
-            out += diff_paths(old.get(k), new.get(k), f"{prefix}.{k}" if prefix else k)
+            path = f"{prefix}.{k}" if prefix and not prefix.endswith(":") else prefix + k
+            out += diff_paths(old.get(k), new.get(k), path)
         return out
+    if old != new and (a := _json_doc(old)) is not None and (b := _json_doc(new)) is not None:
+        return diff_paths(a, b, prefix + ":")
     return [] if old == new else [prefix]
 
 
 def change_for(o: Obj, current: dict | None) -> Change:
     if current is None:
         return Change(o, "create")
-    after = merge(current, o.body)
+    after = merge(current, body_over(current, o.body))
     paths = diff_paths(_clean(current), _clean(after))
     return Change(o, "update" if paths else "unchanged", paths)
 
 
+def _cluster_network_of(o: Obj) -> str | None:
+    if o.plural == "vlanconfigs":
+        return (o.body.get("spec") or {}).get("clusterNetwork")
+    if o.plural == "network-attachment-definitions":
+        return (o.body["metadata"].get("labels") or {}).get("network.harvesterhci.io/clusternetwork")
+    return None
+
+
 def plan(cluster: Cluster, objs: list[Obj]) -> list[Change]:
-    """What apply would do, each write checked by the server (schema and webhooks) in dry-run."""
+    """What apply would do, each write checked by the server (schema and webhooks) in dry-run —
+    except a VlanConfig or NAD on a cluster network this plan creates: a dry-run keeps nothing,
+    so the webhooks would find no cluster network; the offline checks cover those."""
     from kubernetes.client.exceptions import ApiException
 
     out = []
+    new_networks: set[str] = set()
     for o in objs:
         current = cluster.get(o)
         ch = change_for(o, current)
+        if o.plural == "clusternetworks" and ch.action == "create":
+            new_networks.add(o.name)
         try:
-            if ch.action == "create":
+            if _cluster_network_of(o) in new_networks:
+                pass  # its cluster network is created first: nothing to dry-run against yet
+            elif ch.action == "create":
                 cluster.create(o, dry_run=True)
             elif ch.action == "update":
-                result = cluster.patch(o, o.body, dry_run=True)
+                result = cluster.patch(o, body_over(current, o.body), dry_run=True)
                 ch.fields = diff_paths(_clean(current), _clean(result))
                 if not ch.fields:
                     ch.action = "unchanged"
@@ -81,8 +113,8 @@ def _write(cluster: Cluster, o: Obj, current: dict | None) -> tuple[Change, list
             if ch.action == "create":
                 cluster.create(o)
             elif ch.action == "update":
-                body = merge(o.body, {"metadata": {"resourceVersion": current["metadata"]["resourceVersion"]}})
-                cluster.patch(o, body)
+                guard = {"metadata": {"resourceVersion": current["metadata"]["resourceVersion"]}}
+                cluster.patch(o, merge(body_over(current, o.body), guard))
             return ch, notes
         except ApiException as exc:
             if exc.status == 409 and attempt < CONFLICT_RETRIES:
@@ -160,7 +192,6 @@ class NodeReady:
 
 def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda text: None, poll: float = 0.5) -> list[NodeReady]:
     """Each matched node's VlanStatus ready, and the ClusterNetwork ready; per node."""
-    from tui.kube.simulated_api import vlanstatus_name
     from tui.model.cluster_checks import matched_nodes
 
     vcs = [o for o in objs if o.plural == "vlanconfigs"]

@@ -70,3 +70,26 @@ def to_jsonschema(schema):
     return schema
 
 
+
+
+def prune(schema: dict, obj, root: bool = True) -> None:
+    """Drop the fields the structural schema does not declare, as the API server does (kept:
+    ``x-kubernetes-preserve-unknown-fields``, ``additionalProperties`` maps, and at the root
+    apiVersion, kind and metadata)."""
+    if isinstance(obj, list):
+        for item in obj:
+            prune(schema.get("items") or {}, item, root=False)
+        return
+    if not isinstance(obj, dict) or schema.get("x-kubernetes-preserve-unknown-fields"):
+        return
+    props = schema.get("properties")
+    extra = schema.get("additionalProperties")
+    for key in list(obj):
+        if root and key in ("apiVersion", "kind", "metadata"):
+            continue
+        if props is not None and key in props:
+            prune(props[key], obj[key], root=False)
+        elif isinstance(extra, dict):
+            prune(extra, obj[key], root=False)
+        elif props is not None or extra is False or schema.get("type") == "object":
+            del obj[key]

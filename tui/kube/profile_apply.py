@@ -25,7 +25,7 @@ def plan_for(cluster: Cluster, profile: Profile,
     """The objects, the problems, and — for ``vlan.scope: cluster`` — the per-node uplink plan,
     resolved from the cluster's view of every node's NICs (``inventory`` is then unused for
     the uplink: it is this node's kernel)."""
-    from tui.model.cluster_checks import check_against_cluster
+    from tui.kube import preflight
     from tui.model.selectors import resolve
     from tui.render.cluster_objects import cluster_objects
 
@@ -50,7 +50,7 @@ def plan_for(cluster: Cluster, profile: Profile,
         host = profile.node.hostname
         mgmt = {host: {n.name for n in res.management if n.name}} if host else {}
     if not dialect.legacy:
-        problems += check_against_cluster(objs, cluster.list("network.harvesterhci.io", "v1beta1", "vlanconfigs"), cluster.nodes(), mgmt)
+        problems += preflight.check(cluster, profile, objs, dialect.release, mgmt)
     return objs, problems, uplinks
 
 

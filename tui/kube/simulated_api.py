@@ -1,26 +1,37 @@
-"""A Kubernetes API server on loopback for the demo and the tests: real HTTP, the real
-Harvester CRD schemas (tui/kube/crds/, validated with jsonschema, defaults applied),
+"""A Kubernetes API server on loopback for the demo and the tests: real HTTP, object names
+checked as the API server does (DNS-1123 subdomain), the real Harvester CRD schemas
+(tui/kube/crds/: unknown fields pruned, defaults applied, validated with jsonschema),
 resourceVersion with 409 on stale writes, dryRun, merge-patch, discovery, and a small
 "controller" that answers a VlanConfig with per-node VlanStatus like Harvester's agent.
 
+Admission: when Harvester's network controller webhooks are at hand as the prebuilt oracle
+``webhooks`` (``$HNS_ORACLES`` or ``../shared/oracles/bin`` beside the checkout), every write
+of a kind they judge goes through them — the controller's own mutators, then its validators —
+and what they return is stored; a refusal is answered as the API server relays it. The oracle
+is the v1.9 controller's, whatever ``version`` the server reports. Without it the server still
+works (schema and names only).
+
 Tests steer it: ``reject`` (a webhook's 4xx), ``conflicts`` (409s before a write lands),
-``down()``. It is a simulated backend, never a stand-in for the code under test."""
+``seed`` (an object already in the cluster), ``down()``. It is a simulated backend, never a
+stand-in for the code under test, and production code never imports it."""
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import re
+import subprocess
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import yaml
 
-from tui.kube.crd_schemas import Crd, apply_defaults, load_crds, to_jsonschema
-from tui.render.cluster_objects import merge_patch
+from tui.kube.crd_schemas import Crd, apply_defaults, load_crds, prune, to_jsonschema
+from tui.model.kube_objects import merge_patch, vlanstatus_name  # noqa: F401  (vlanstatus_name: for tests)
 
 NODE_NICS = {  # the demo's three nodes: ens1f1 is missing on node-2 ("66.67 %")
     "harvester-node-0": ["eno1", "eno2", "ens1f0", "ens1f1"],
@@ -29,9 +40,50 @@ NODE_NICS = {  # the demo's three nodes: ens1f1 is missing on node-2 ("66.67 %")
 }
 
 
-def vlanstatus_name(cn: str, node: str) -> str:
-    s = f"{cn}-{node}"
-    return f"{s[:54]}-{zlib.crc32(s.encode()) & 0xffffffff:08x}"
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WIRED = {"ClusterNetwork", "VlanConfig", "NetworkAttachmentDefinition", "HostNetworkConfig"}  # kinds with webhooks
+CACHED = WIRED | {"VlanStatus"}  # what the webhooks' caches read
+VOLATILE = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields")
+SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
+                 "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation "
+                 "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+
+
+def find_webhooks() -> str | None:
+    """The webhooks oracle: in ``$HNS_ORACLES`` when set, else ``../shared/oracles/bin``."""
+    env = os.environ.get("HNS_ORACLES")
+    base = env if env else os.path.join(os.path.dirname(CHECKOUT), "shared", "oracles", "bin")
+    path = os.path.join(base, "webhooks")
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def name_problem(name: str) -> str | None:
+    """What the API server says of an object name (``IsDNS1123Subdomain``), or None."""
+    if len(name) > 253:
+        return "must be no more than 253 characters"
+    return None if SUBDOMAIN.match(name) else SUBDOMAIN_MSG
+
+
+def merge_patch_between(old, new):
+    """The RFC 7386 merge-patch that turns ``old`` into ``new``."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    out = {k: None for k in old if k not in new}
+    for k, v in new.items():
+        if k not in old:
+            out[k] = v
+        elif old[k] != v:
+            out[k] = merge_patch_between(old[k], v)
+    return out
+
+
+def _bare(obj: dict) -> dict:
+    out = copy.deepcopy(obj)
+    meta = out.get("metadata") or {}
+    for k in VOLATILE:
+        meta.pop(k, None)
+    return out
 
 
 class ApiError(Exception):
@@ -62,7 +114,7 @@ class State:
 
 class SimulatedApi:
     def __init__(self, dialect: str = "v1.1+", version: str = "v1.6.1", nodes: dict | None = None, agent_delay: float = 0.05,
-                 require_token: bool = True, latency: float = 0.0):
+                 require_token: bool = True, latency: float = 0.0, webhooks: str | None = "auto"):
         self.require_token = require_token  # kubectl sends no bearer token over plain http
         self.latency = latency  # seconds added to every request (a real API server with webhooks)
         self.state = State(load_crds(dialect))
@@ -70,6 +122,8 @@ class SimulatedApi:
         self.nodes = nodes if nodes is not None else NODE_NICS
         self.node_meta: dict = {}  # node -> extra metadata (labels, annotations) of its Node object
         self.agent_delay = agent_delay
+        # the network controller's webhooks (none in v1.0); "auto": found as find_webhooks() says
+        self.webhooks = None if dialect == "v1.0" else (find_webhooks() if webhooks == "auto" else webhooks)
         self.server: ThreadingHTTPServer | None = None
         self._seed()
 
@@ -109,6 +163,13 @@ class SimulatedApi:
 
     def conflict(self, plural: str, name: str, times: int) -> None:
         self.state.conflicts[(plural, name)] = times
+
+    def seed(self, obj: dict) -> dict:
+        """Store ``obj`` as if it were already in the cluster (no admission)."""
+        crd = next(c for c in self.state.crds if (obj["apiVersion"], obj["kind"]) == (f"{c.group}/{c.version}", c.kind))
+        ns = obj["metadata"].get("namespace") if crd.namespaced else None
+        with self.state.lock:
+            return self._store(crd.plural, ns, copy.deepcopy(obj))
 
     def get(self, plural: str, name: str, namespace: str | None = None):
         return copy.deepcopy(self.state.objects.get((plural, namespace, name)))
@@ -176,6 +237,9 @@ class SimulatedApi:
                                "conditions": [cond]}})
             cnobj = self.state.objects.get(("clusternetworks", None, cn))
             if cnobj is not None:
+                mtu = ((spec.get("uplink") or {}).get("linkAttributes") or {}).get("mtu")
+                if mtu:  # the manager records the uplink MTU on the cluster network (v1.6+)
+                    cnobj["metadata"].setdefault("annotations", {})["network.harvesterhci.io/uplink-mtu"] = str(mtu)
                 cnobj["status"] = {"conditions": [{"type": "ready", "status": "True", "lastUpdateTime": _now()}]}
                 self._store("clusternetworks", None, cnobj)
 
@@ -308,7 +372,7 @@ class SimulatedApi:
                 code = 200
             else:
                 raise ApiError(405, "MethodNotAllowed", f"{method} is not supported")
-            self._admit(crd, name, ns, new)
+            new = self._admit(crd, name, ns, new, current if method != "POST" else None)
             if (crd.plural, name) in self.state.conflicts and self.state.conflicts[(crd.plural, name)] > 0 and not dry:
                 self.state.conflicts[(crd.plural, name)] -= 1
                 raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified; please apply your changes to the latest version and try again')
@@ -318,14 +382,22 @@ class SimulatedApi:
             self._after_write(crd.plural, stored)
             return code, copy.deepcopy(stored)
 
-    def _admit(self, crd: Crd, name: str | None, ns: str | None, obj: dict) -> None:
+    def _admit(self, crd: Crd, name: str | None, ns: str | None, obj: dict, current: dict | None) -> dict:
+        """The object as it would be stored, or an ApiError: the name, the structural schema
+        (pruning, defaults, validation), then the network controller's webhooks."""
         import jsonschema
 
         if not name:
             raise ApiError(422, "Invalid", f"{crd.kind} is invalid: metadata.name: Required value: name is required",
                            [{"field": "metadata.name", "message": "Required value"}])
+        msg = name_problem(name)
+        if msg:
+            raise ApiError(422, "Invalid", f'{crd.kind}.{crd.group} "{name}" is invalid: metadata.name: Invalid value: '
+                                           f'"{name}": {msg}', [{"field": "metadata.name", "message": msg,
+                                                                 "reason": "FieldValueInvalid"}])
         if crd.namespaced:
             obj["metadata"]["namespace"] = ns
+        prune(crd.schema, obj)
         apply_defaults(crd.schema, obj)
         if crd.validator is None:
             crd.validator = jsonschema.Draft202012Validator(to_jsonschema(crd.schema))
@@ -340,6 +412,41 @@ class SimulatedApi:
             raise ApiError(code, "BadRequest" if code == 400 else "Invalid",
                            f'admission webhook "validator.harvesterhci.io" denied the request: {message}',
                            [{"field": field_path, "message": message}] if field_path else [])
+        if self.webhooks and crd.kind in WIRED:
+            obj = self._webhooks(crd, obj, current)
+        return obj
+
+    def _webhooks(self, crd: Crd, obj: dict, current: dict | None) -> dict:
+        """One write through the oracle: the cluster's objects as its caches, ``obj`` as a
+        CREATE or (over ``current``) an UPDATE; the mutated object back, or the refusal."""
+        meta = obj["metadata"]
+        key = (crd.kind, meta.get("namespace"), meta["name"])
+        existing = [_bare(o) for o in self.state.objects.values() if o.get("kind") in CACHED
+                    and (o.get("kind"), o["metadata"].get("namespace"), o["metadata"]["name"]) != key]
+        body = _bare(obj)
+        if current is not None:
+            existing.append(_bare(current))
+            body = merge_patch_between(_bare(current), body)
+            body.update(apiVersion=obj["apiVersion"], kind=obj["kind"])
+            body.setdefault("metadata", {}).update({k: meta[k] for k in ("name", "namespace") if k in meta})
+        nodes = [{"name": n, "labels": {"network.harvesterhci.io/mgmt": "true"}} for n in self.nodes]
+        request = {"agent": False, "nodes": nodes, "existing": existing, "objects": [body]}
+        proc = subprocess.run([self.webhooks, "-"], input=json.dumps(request), capture_output=True, text=True,
+                              timeout=60)
+        try:
+            result = json.loads(proc.stdout)[0]
+        except (ValueError, IndexError):
+            raise ApiError(500, "InternalError",
+                           f"the simulated webhooks failed (exit {proc.returncode}): {proc.stderr[-500:]}") from None
+        if not result.get("allowed"):
+            message = result.get("message") or "denied"
+            hook = "mutator.harvesterhci.io" if result.get("stage") == "mutator" else "validator.harvesterhci.io"
+            internal = message.startswith("Internal error")
+            raise ApiError(500 if internal else 400, "InternalError" if internal else "BadRequest",
+                           f'admission webhook "{hook}" denied the request: {message}')
+        stored = result.get("object") or obj
+        stored.setdefault("metadata", {}).update({k: meta[k] for k in VOLATILE if k in meta})
+        return stored
 
 
 def _now() -> str:

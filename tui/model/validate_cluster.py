@@ -12,6 +12,7 @@ from tui.model import problems as P
 from tui.model.profile import NameSelector, Profile
 
 MAX_CN_LEN = 12  # 15 (IFNAMSIZ) - len("-br")
+MAX_LABEL_VALUE = 63  # a Kubernetes label value
 
 
 def check_cluster(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
@@ -38,6 +39,11 @@ def _check_vlan(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
             out.append(P.error("vlan.cluster_network", msg))
         elif cn == "mgmt":
             out.append(P.error("vlan.cluster_network", "'mgmt' is the built-in management cluster network; choose another name"))
+    host = profile.node.hostname
+    if not rel.legacy and host and len(host) > MAX_LABEL_VALUE and "node.hostname" not in bad:
+        out.append(P.error("node.hostname", f"'{host[:20]}…' is {len(host)} characters; the VLAN uplink's VlanConfig "
+                                            f"selects this node by its kubernetes.io/hostname label, which holds at "
+                                            f"most {MAX_LABEL_VALUE}"))
     if not v.interfaces and "vlan.interfaces" not in bad:
         out.append(P.error("vlan.interfaces", "select at least one uplink NIC for the VLAN network"))
     names = [s.name if isinstance(s, NameSelector) else None for s in v.interfaces]

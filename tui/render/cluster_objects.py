@@ -11,41 +11,12 @@ Objects come in dependency order: ClusterNetwork, VlanConfig/NodeNetwork, NADs, 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from tui.model.kube_objects import Obj, bounded_name, merge_patch  # noqa: F401  (merge_patch: re-exported)
 from tui.model.profile import Network, Profile, VlanUplink
 
 NET_GROUP, NAD_GROUP, SETTING_GROUP = "network.harvesterhci.io", "k8s.cni.cncf.io", "harvesterhci.io"
 LABEL = "network.harvesterhci.io/"
-
-
-@dataclass(frozen=True)
-class Obj:
-    group: str
-    version: str
-    plural: str
-    kind: str
-    name: str
-    namespace: str | None
-    body: dict  # the whole object as sent (apiVersion, kind, metadata, fields)
-
-    @property
-    def ref(self) -> str:
-        where = f"{self.namespace}/" if self.namespace else ""
-        return f"{self.plural}/{where}{self.name}"
-
-
-def merge_patch(target, patch):
-    """RFC 7386 JSON merge-patch: what the API server does with application/merge-patch+json."""
-    if not isinstance(patch, dict):
-        return patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for k, v in patch.items():
-        if v is None:
-            out.pop(k, None)
-        else:
-            out[k] = merge_patch(out.get(k), v)
-    return out
 
 
 def compact(value) -> str:
@@ -103,7 +74,9 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
     if profile.release.legacy:
         return _legacy(profile, nic_names, vlan_objects)
     out: list[Obj] = []
-    mtus: dict[str, int | None] = {"mgmt": (profile.management.mtu or None) if profile.management else None}
+    # the NAD MTU is the cluster network's: ours for the VLAN one; on mgmt nad.Mutator.patchMTU
+    # sets it from the mgmt cluster network (harvester-network-api.md §2.1), so it is not ours
+    mtus: dict[str, int | None] = {}
     if profile.vlan:
         v = profile.vlan
         cn = v.cluster_network
@@ -113,7 +86,7 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
         else:
             out.append(cluster_network(cn))
             host = profile.node.hostname
-            out.append(vlanconfig(v, f"{cn}-{host}" if host else cn, host, nic_names, vlanconfig_fields))
+            out.append(vlanconfig(v, bounded_name(cn, host) if host else cn, host, nic_names, vlanconfig_fields))
     for net in profile.networks:
         cn = profile.network_cluster(net)
         labels = {LABEL + "clusternetwork": cn, LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
@@ -136,7 +109,7 @@ def legacy_vlan_network(nic: str) -> Obj:
 
 
 def node_network(host: str, nic: str) -> Obj:
-    return _obj(NET_GROUP, "v1beta1", "nodenetworks", "NodeNetwork", f"{host}-vlan",
+    return _obj(NET_GROUP, "v1beta1", "nodenetworks", "NodeNetwork", bounded_name(host, "vlan"),
                 labels={LABEL + "nodename": host}, spec={"nodeName": host, "type": "vlan", "nic": nic})
 
 

@@ -14,6 +14,7 @@ another NIC (the v1.0 manager fills in only empty ones).
 
 from __future__ import annotations
 
+from tui.model.kube_objects import bounded_name
 from tui.model.profile import Profile
 from tui.model.uplink_plan import NodeView, UplinkPlan, legacy_default
 from tui.render.cluster_objects import Obj, cluster_network, legacy_vlan_network, node_network, vlanconfig
@@ -36,7 +37,7 @@ def vlan_objects(profile: Profile, plan: UplinkPlan, views: list[NodeView],
     out = [cluster_network(v.cluster_network)]
     for n in plan.resolved:
         host = (by_name[n.node].hostname if n.node in by_name else None) or n.node
-        out.append(vlanconfig(v, f"{v.cluster_network}-{n.node}", host, n.nics, bond_fields))
+        out.append(vlanconfig(v, bounded_name(v.cluster_network, n.node), host, n.nics, bond_fields))
     return out
 
 

@@ -133,6 +133,21 @@ class Session:
             return [f"cluster: {exc}"]
         return node_table(plan) if plan is not None else []
 
+    def cluster_problems(self) -> "list[P.Problem]":
+        """The profile's cluster side against the cluster's state — the checks ``cluster plan``
+        runs (tui/kube/preflight.py), before anything is written; [] without a cluster side."""
+        from tui.kube.cluster import ClusterError
+        from tui.kube.profile_apply import has_cluster_side, objects_for
+        from tui.model import problems as P
+
+        profile = self.draft.loaded().profile
+        if profile is None or not has_cluster_side(profile) or self.cluster() is None:
+            return []
+        try:
+            return objects_for(self.cluster(), profile, self.inventory())[1]
+        except ClusterError as exc:
+            return [P.warning("cluster", f"not checked against the cluster: {exc}")]
+
     def apply_cluster(self, report, wait: float = 60.0) -> bool:
         """Apply the profile's cluster side; False when something failed (reported)."""
         from tui.kube import apply as A
