@@ -42,15 +42,6 @@ class Release:
         return self.minor >= 7
 
     @property
-    def mgmt_vlans_on_demand(self) -> bool:
-        """v1.6+: only the configured VID sits on mgmt-bo (v1.1–v1.5 added 2–4094)."""
-        return self.minor >= 6
-
-    @property
-    def clusternetwork_must_exist(self) -> bool:
-        return self.minor >= 6
-
-    @property
     def kernel_arg_integers(self) -> bool:
         """v1.8+ converts integer fields (mtu, vlan_id) given as kernel arguments; older
         releases refuse them ("cannot unmarshal string into ... of type int")."""
