@@ -1,4 +1,6 @@
-"""Harvester releases and what differs between them (see docs/reference notes).
+"""Harvester releases and what differs between them, as each release's harvester-installer code
+(pkg/config, pkg/console) does it; tests/test_conformance_installer.py checks our output with
+that release's own installer (tests/oracles.py).
 
 A profile names a target release (``harvester: v1.6``); everything release-dependent is
 decided here, in one table, so the renderers and validators never compare versions.
