@@ -1,6 +1,6 @@
-"""The real Harvester CRDs (tui/kube/crds/, copied unchanged from ../shared/harvester-crds)
-as the simulated API server uses them: served versions, the structural schema as JSON
-Schema, and the defaults an API server applies."""
+"""The real Harvester CRDs (tui/kube/crds/, copied unchanged from the upstream sources listed
+in tui/kube/crds/README.md) as the simulated API server uses them: served versions, the
+structural schema as JSON Schema, and the defaults an API server applies."""
 
 from __future__ import annotations
 

@@ -6,15 +6,30 @@ the renderers.
 
 from __future__ import annotations
 
-BOND_MODES = (
-    "balance-rr",
-    "active-backup",
-    "balance-xor",
-    "broadcast",
-    "802.3ad",
-    "balance-tlb",
-    "balance-alb",
-)
+# Mode name -> the kernel's bonding mode number (BOND_MODE_* in the kernel's
+# include/uapi/linux/if_bonding.h; names as in Documentation/networking/bonding.rst).
+# Code that talks to the kernel by number asks mode_number(); never an index into a tuple.
+MODE_NUMBERS: dict[str, int] = {
+    "balance-rr": 0,
+    "active-backup": 1,
+    "balance-xor": 2,
+    "broadcast": 3,
+    "802.3ad": 4,
+    "balance-tlb": 5,
+    "balance-alb": 6,
+}
+
+BOND_MODES = tuple(MODE_NUMBERS)  # every mode name a profile may give (validation, schema)
+
+# The order a wizard offers the modes in: the order of Harvester's own installer console
+# (harvester-installer pkg/console, "Bond Mode"), so an operator who knows it finds the same list.
+DISPLAY_ORDER = ("balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb")
+
+
+def mode_number(mode: str) -> int:
+    """The kernel's number for bond mode ``mode`` (KeyError for a name that is not a mode)."""
+    return MODE_NUMBERS[mode]
+
 
 # option -> modes it is valid with (None: any mode)
 OPTION_MODES: dict[str, tuple[str, ...] | None] = {
@@ -67,7 +82,3 @@ NUMERIC_OPTIONS = frozenset(
 # bond see their MACs replaced (harvester#2472), which breaks guests and DHCP reservations.
 MAC_REWRITING_MODES = frozenset({"balance-tlb", "balance-alb"})
 
-
-def options_for(mode: str) -> list[str]:
-    """The extra options that make sense with ``mode``, for the wizard's bond screen."""
-    return [opt for opt, modes in OPTION_MODES.items() if modes is None or mode in modes]

@@ -52,7 +52,3 @@ def json_problem(name: str, value: str) -> str | None:
     except ValueError as exc:
         return f"the value of {name} must be JSON: {exc.msg} at character {exc.pos}"
     return None
-
-
-def ntp_setting(servers) -> str:
-    return json.dumps({"ntpServers": list(servers)}, separators=(",", ":"))

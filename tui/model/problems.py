@@ -51,11 +51,3 @@ def join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-class InvalidInput(Exception):
-    """Raised by front ends when input has errors; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.line() for p in problems))
-        self.problems = list(problems)

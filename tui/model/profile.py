@@ -1,4 +1,4 @@
-"""The profile (../shared/profile-v1.md) as typed, immutable values.
+"""The profile (docs/profile.md; `harvester-netsetup schema` prints it as JSON Schema) as typed, immutable values.
 
 Field names are the profile's own keys. Loading (``tui.model.load``) turns YAML into these
 objects; ``tui.model.dump`` turns them back into plain data. Mappings are stored as tuples of

@@ -1,4 +1,6 @@
-"""Harvester releases and what differs between them (see docs/reference notes).
+"""Harvester releases and what differs between them, as each release's harvester-installer code
+(pkg/config, pkg/console) does it; tests/test_conformance_installer.py checks our output with
+that release's own installer (tests/oracles.py).
 
 A profile names a target release (``harvester: v1.6``); everything release-dependent is
 decided here, in one table, so the renderers and validators never compare versions.
@@ -40,15 +42,6 @@ class Release:
     def network_manager(self) -> bool:
         """v1.7+ persists the management network as NetworkManager keyfiles."""
         return self.minor >= 7
-
-    @property
-    def mgmt_vlans_on_demand(self) -> bool:
-        """v1.6+: only the configured VID sits on mgmt-bo (v1.1–v1.5 added 2–4094)."""
-        return self.minor >= 6
-
-    @property
-    def clusternetwork_must_exist(self) -> bool:
-        return self.minor >= 6
 
     @property
     def kernel_arg_integers(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tui.model.bond import BOND_MODES, OPTION_MODES
+from tui.model.bond import DISPLAY_ORDER, OPTION_MODES
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _bond_fields(base: str) -> tuple[Field, ...]:
               when=(lambda d, modes=modes: (d.get(mode) or "active-backup") in modes))
         for name, modes in OPTION_MODES.items() if modes and name in ("lacp_rate", "xmit_hash_policy", "primary", "ad_select", "min_links")
     )
-    return (Field(mode, "Bond mode", "select", BOND_MODES, default="active-backup"), Field(f"{base}.bond.miimon", "MII monitor (ms)", "int", placeholder="100")) + opts
+    return (Field(mode, "Bond mode", "select", DISPLAY_ORDER, default="active-backup"), Field(f"{base}.bond.miimon", "MII monitor (ms)", "int", placeholder="100")) + opts
 
 
 def _static(d) -> bool:
