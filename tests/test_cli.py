@@ -79,7 +79,7 @@ def test_render_error_leaves_existing_file_untouched(cli, tmp_path):
 def test_render_keyfiles_into_directory(cli, tmp_path):
     r = cli("render", GOOD, "--format", "nm-keyfiles", "-o", str(tmp_path / "nm"))
     assert r.code == 0
-    names = sorted(p.name for p in (tmp_path / "nm").iterdir())
+    names = sorted(p.name for p in (tmp_path / "nm").iterdir() if not p.name.startswith("."))  # not the manifest
     assert names == ["bond-mgmt.nmconnection", "bond-slave-ens5.nmconnection", "bond-slave-ens6.nmconnection", "bridge-mgmt.nmconnection"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (tmp_path / "nm").iterdir())
 

@@ -30,7 +30,7 @@ def run(args) -> int:
     from tui.files import write_tree
 
     try:
-        write_tree(args.out, files)
+        write_tree(args.out, files, prune=True)
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -14,15 +14,17 @@ def run(args) -> int:
     code = report(problems + result.problems, args.json)
     if code:
         return code
-    from tui.files import atomic_write, write_tree
+    from tui.files import atomic_write, same_file, write_tree
 
+    if args.output and same_file(args.output, args.profile):
+        return report([P.error("", f"-o {args.output} is the input profile; give another path")], args.json)
     try:
         if args.format == "nm-keyfiles":
             if not args.output:
                 return report([P.error("", "nm-keyfiles writes several files: give the directory with -o DIR")], args.json)
             if os.path.exists(args.output) and not os.path.isdir(args.output):
                 return report([P.error("", f"{args.output} exists and is not a directory")], args.json)
-            for path in write_tree(args.output, result.files):
+            for path in write_tree(args.output, result.files, prune=True):
                 print(path, file=sys.stderr)
         else:
             (content,) = result.files.values()
