@@ -32,6 +32,10 @@ def run(args) -> int:
 
         loaded = load_data(out)
         notes = [P.warning(p.path, p.message) for p in notes + validate(loaded)]
+    if _is_terminal(sys.stdout):  # secrets never on screen; redirected to a file they are kept
+        from tui.render.masking import mask_data
+
+        out = mask_data(out)
     if args.json:
         print(json.dumps(out, indent=2))
     else:
@@ -39,3 +43,10 @@ def run(args) -> int:
     for p in notes:
         print(p.line(), file=sys.stderr)
     return 0
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -10,7 +10,12 @@ def run(args) -> int:
     inventory, problems = load_inventory_file(args.inventory)
     if P.has_errors(problems):
         return report(problems, args.json)
-    result = render_node(load_profile_file(args.profile), inventory, args.format, args.config_url)
+    loaded = load_profile_file(args.profile)
+    if not args.output and _is_terminal(sys.stdout):  # secrets never on screen; a file gets them in full
+        from tui.render.masking import mask_loaded
+
+        loaded = mask_loaded(loaded)
+    result = render_node(loaded, inventory, args.format, args.config_url)
     code = report(problems + result.problems, args.json)
     if code:
         return code
@@ -37,3 +42,10 @@ def run(args) -> int:
         print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return INVALID
     return 0
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
