@@ -117,3 +117,9 @@ def test_console_script_entry_point():
 
     proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "harvester-netsetup"), "validate", GOOD], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("url", ["http://x/c.yaml harvester.install.device=/dev/sdz", "http://x/c.yaml\nshell", "x/c.yaml"])
+def test_a_config_url_cannot_add_kernel_arguments(cli, url):
+    r = cli("render", GOOD, "--format", "cmdline", "--config-url", url)
+    assert r.code == 1 and "error: --config-url:" in r.err and "sdz" not in r.out

@@ -8,6 +8,11 @@ from tui.render.node import render_node
 
 def run(args) -> int:
     inventory, problems = load_inventory_file(args.inventory)
+    if args.config_url is not None:
+        from tui.model.formats import url
+
+        if url(args.config_url):  # a space or newline would add kernel arguments
+            problems.append(P.error("--config-url", url(args.config_url)))
     if P.has_errors(problems):
         return report(problems, args.json)
     loaded = load_profile_file(args.profile)
