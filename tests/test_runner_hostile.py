@@ -239,3 +239,25 @@ def test_a_file_that_is_not_a_profile_is_not_echoed(tmp_path, hook):
     failed_cleanly(r, rep, hook, tmp_path, "is not a profile")
     for leaked in ("SECRETHASH", "daemon:", "user:x"):
         assert leaked not in r.err + json.dumps(rep) + json.dumps(hook.posts)
+
+
+@pytest.mark.parametrize("body", [b"<html><body>proxy login</body></html>", b"[]"])
+def test_an_api_server_answering_html_fails_the_cluster_step_cleanly(tmp_path, hook, monkeypatch, body):
+    """The runner's cluster step with the real client against a server that is not Kubernetes."""
+    import tui.commands.run
+    from tests.test_cluster_client import Api, kubeconfig
+    from tui.kube.cluster import Cluster
+
+    api = Api(body=body)
+    kc = kubeconfig(tmp_path, f"http://127.0.0.1:{api.port}")
+    monkeypatch.setattr(tui.commands.run, "_cluster", lambda args, profile: Cluster.connect(kc))
+    web = Loopback()
+    web.routes["/p.yaml"] = (200, GOOD, 0)
+    try:
+        r, rep = runner(tmp_path, hook, f"{web.url}/p.yaml", "--no-network")
+    finally:
+        web.close()
+        api.close()
+    assert r.code == 1 and "Traceback" not in r.err and "error: cluster:" in r.err, r.err
+    assert rep["result"] == "FAILED" and rep["steps"][-1]["name"] == "cluster"
+    assert [p["event"] for p in hook.posts] == ["STARTED", "FAILED"]
