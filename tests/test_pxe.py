@@ -76,6 +76,7 @@ def test_yaml_node_list_and_release(cli, tmp_path):
     ("mac,hostname,ip\n52:54:00:00:00:01,node1,10.0.0.11/24\n52:54:00:00:00:02,node2,10.0.0.99/24\n", "nodes.csv:3: ip: 10.0.0.99 is the cluster VIP"),
     ("mac,hostname,ip\nnot-a-mac,node1,10.0.0.11/24\n", "nodes.csv:2: mac"),
     ("mac,host,ip\n", "nodes.csv:1"),
+    ("mac,hostname,ip,mac\n52:54:00:00:00:01,node1,10.0.0.11/24,52:54:00:00:00:02\n", "nodes.csv:1: column(s) named twice: mac"),
     ("mac,hostname,ip\n52:54:00:00:00:01,node1,10.0.0.11/24,extra\n", "nodes.csv:2"),
     ("mac,hostname,ip,mode\n52:54:00:00:00:01,node1,10.0.0.11/24,create\n52:54:00:00:00:02,node2,10.0.0.12/24,create\n", "exactly one node must create"),
     ("mac,hostname,ip\n52:54:00:00:00:01,node1,\n", "nodes.csv:2: ip: required"),

@@ -232,11 +232,16 @@ def test_credentials_in_the_url_are_refused_and_never_shown(tmp_path, hook):
     assert "S3cretPW" not in r.err + r.out + json.dumps(rep) + json.dumps(hook.posts)
 
 
-def test_a_file_that_is_not_a_profile_is_not_echoed(tmp_path, hook):
+@pytest.mark.parametrize("text,expected", [
+    ("root:$6$Zq1abc$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nuser:x: 1\n", "is not a profile"),
+    ("SECRETHASH daemon user\n", "must be a mapping"),
+    ("- SECRETHASH\n- daemon:\n- user:x\n", "must be a mapping"),
+], ids=["shadow", "text", "list"])
+def test_a_file_that_is_not_a_profile_is_not_echoed(tmp_path, hook, text, expected):
     shadow = tmp_path / "shadow"
-    shadow.write_text("root:$6$Zq1abc$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nuser:x: 1\n")
+    shadow.write_text(text)
     r, rep = runner(tmp_path, hook, str(shadow))
-    failed_cleanly(r, rep, hook, tmp_path, "is not a profile")
+    failed_cleanly(r, rep, hook, tmp_path, expected)
     for leaked in ("SECRETHASH", "daemon:", "user:x"):
         assert leaked not in r.err + json.dumps(rep) + json.dumps(hook.posts)
 

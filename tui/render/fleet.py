@@ -64,6 +64,9 @@ def parse_nodes(text: str, source: str = "nodes") -> tuple[list[NodeRow], list[P
         header = [h.strip() for h in (reader.fieldnames or [])]
         unknown = [h for h in header if h not in COLUMNS]
         missing = [h for h in REQUIRED if h not in header]
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:  # csv.DictReader would keep the last silently
+            return [], [P.error(f"{source}:1", f"column(s) named twice: {', '.join(twice)}")]
         if unknown or missing:
             msg = f"the header must be {','.join(COLUMNS[:3])}[,{','.join(COLUMNS[3:])}]"
             return [], [P.error(f"{source}:1", msg + (f"; unknown: {', '.join(unknown)}" if unknown else "") + (f"; missing: {', '.join(missing)}" if missing else ""))]
