@@ -147,7 +147,8 @@ def _stale(directory: str, files: dict[str, str]) -> list[str]:
     except FileNotFoundError:
         listed = None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UnsafeTarget(os.path.join(directory, MANIFEST), f"unreadable manifest ({exc.__class__.__name__})") from None
+        path = os.path.join(directory, MANIFEST)
+        raise UnsafeTarget(path, f"unreadable manifest ({exc.__class__.__name__})") from None
     if listed is None:
         unknown = [n for n in _ours_by_kind(directory, files) if n not in files]
         if unknown:

@@ -86,7 +86,8 @@ class Cluster:
             if not exc.status and str(exc.reason).startswith("SSLError"):  # the client wraps TLS errors so
                 raise ClusterError(f"TLS with {self.host} failed: {_last_line(exc.reason)}") from None
             if not exc.status:  # the client's own complaint (e.g. "Unsupported content type: text/html")
-                raise ClusterError(f"{self.host} does not answer like a Kubernetes API server ({_one_line(exc.reason)})") from None
+                raise ClusterError(f"{self.host} does not answer like a Kubernetes API server "
+                                   f"({_one_line(exc.reason)})") from None
             raise
         except ClusterError:
             raise
@@ -94,7 +95,8 @@ class Cluster:
             reason = exc.reason
             if _is_tls(reason):
                 raise ClusterError(f"TLS with {self.host} failed: {_one_line(reason)}") from None
-            raise ClusterError(f"cannot reach the cluster at {self.host} ({reason.__class__.__name__}: {_one_line(reason)})") from None
+            raise ClusterError(f"cannot reach the cluster at {self.host} "
+                               f"({reason.__class__.__name__}: {_one_line(reason)})") from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             if _is_tls(exc):
                 raise ClusterError(f"TLS with {self.host} failed: {_one_line(exc)}") from None
@@ -158,7 +160,8 @@ class Cluster:
 
         try:
             if o.namespace:
-                out = self.call(self.custom.get_namespaced_custom_object, o.group, o.version, o.namespace, o.plural, o.name)
+                out = self.call(self.custom.get_namespaced_custom_object, o.group, o.version, o.namespace,
+                                o.plural, o.name)
             else:
                 out = self.call(self.custom.get_cluster_custom_object, o.group, o.version, o.plural, o.name)
         except ApiException as exc:

@@ -221,7 +221,9 @@ def ssh_key(text: str) -> str | None:
 
 
 def device(text: str) -> str | None:
-    return None if _DEVICE_RE.fullmatch(text) else f"'{text}' is not a device path (e.g. /dev/sda or /dev/disk/by-id/…)"
+    if _DEVICE_RE.fullmatch(text):
+        return None
+    return f"'{text}' is not a device path (e.g. /dev/sda or /dev/disk/by-id/…)"
 
 
 def bond_option_key(text: str) -> str | None:

@@ -186,7 +186,8 @@ def boot_release(profile: Profile, requested: str | None) -> tuple[str | None, l
             return None, [P.error("--release", f"'{requested}' is not a release like v1.6.1")]
     problems = []
     if iso and (parse_release(iso).minor != rel.minor or (rel.patch is not None and iso != rel.name)):
-        problems.append(P.error("install.iso_url", f"the ISO is {iso} but the profile targets harvester {profile.harvester}"))
+        problems.append(P.error("install.iso_url",
+                                f"the ISO is {iso} but the profile targets harvester {profile.harvester}"))
     if requested is not None and iso and requested != iso:
         problems.append(P.error("--release", f"{requested} boot files with the {iso} ISO of install.iso_url: "
                                              "the kernel, initrd and rootfs must be the ISO's release"))
@@ -200,8 +201,9 @@ def boot_release(profile: Profile, requested: str | None) -> tuple[str | None, l
         return iso, []
     if rel.patch is not None:
         return rel.name, []
-    return f"v1.{rel.minor}.0", [P.warning("harvester", f"no patch release named: the boot files and the ISO are v1.{rel.minor}.0; "
-                                                         f"name the one you serve (harvester: v1.{rel.minor}.N or --release)")]
+    guess = f"v1.{rel.minor}.0"
+    return guess, [P.warning("harvester", f"no patch release named: the boot files and the ISO are {guess}; "
+                                          f"name the one you serve (harvester: v1.{rel.minor}.N or --release)")]
 
 
 def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: str | None = None,

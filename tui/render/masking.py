@@ -16,14 +16,16 @@ def mask_loaded(loaded):
     if profile is None or profile.install is None:
         return loaded
     ins = profile.install
-    ins = replace(ins, token=HIDDEN if ins.token else ins.token, password=f"$6${HIDDEN}" if ins.password else ins.password)
+    ins = replace(ins, token=HIDDEN if ins.token else ins.token,
+                  password=f"$6${HIDDEN}" if ins.password else ins.password)
     return replace(loaded, profile=profile.with_(install=ins))
 
 
 def mask_data(value):
     """Plain data (parsed kernel arguments, a profile as data) with every token/password value hidden."""
     if isinstance(value, dict):
-        return {k: (HIDDEN if k in SECRET_KEYS and v not in (None, "", [], {}) else mask_data(v)) for k, v in value.items()}
+        return {k: (HIDDEN if k in SECRET_KEYS and v not in (None, "", [], {}) else mask_data(v))
+                for k, v in value.items()}
     if isinstance(value, list):
         return [mask_data(v) for v in value]
     return value
