@@ -79,7 +79,7 @@ def test_render_error_leaves_existing_file_untouched(cli, tmp_path):
 def test_render_keyfiles_into_directory(cli, tmp_path):
     r = cli("render", GOOD, "--format", "nm-keyfiles", "-o", str(tmp_path / "nm"))
     assert r.code == 0
-    names = sorted(p.name for p in (tmp_path / "nm").iterdir())
+    names = sorted(p.name for p in (tmp_path / "nm").iterdir() if not p.name.startswith("."))  # not the manifest
     assert names == ["bond-mgmt.nmconnection", "bond-slave-ens5.nmconnection", "bond-slave-ens6.nmconnection", "bridge-mgmt.nmconnection"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (tmp_path / "nm").iterdir())
 
@@ -117,3 +117,9 @@ def test_console_script_entry_point():
 
     proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "harvester-netsetup"), "validate", GOOD], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("url", ["http://x/c.yaml harvester.install.device=/dev/sdz", "http://x/c.yaml\nshell", "x/c.yaml"])
+def test_a_config_url_cannot_add_kernel_arguments(cli, url):
+    r = cli("render", GOOD, "--format", "cmdline", "--config-url", url)
+    assert r.code == 1 and "error: --config-url:" in r.err and "sdz" not in r.out

@@ -1,4 +1,8 @@
-"""os.password: SHA-512 crypt, checked against the C library's crypt(3) as the oracle."""
+"""os.password: SHA-512 crypt, checked against the C library's crypt(3) as the oracle; the
+salt is random, never derived from the password (or it would identify the password)."""
+
+import hashlib
+import re
 
 import pytest
 
@@ -6,17 +10,26 @@ from tui.render.password import hash_password
 
 crypt = pytest.importorskip("crypt", reason="the crypt module (oracle) is gone in Python 3.13")
 
+HASH = re.compile(r"\$6\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{86}")
+
 
 @pytest.mark.parametrize("password", ["p@ssword", "with space", "ünïcode", "x" * 200])
 def test_hash_matches_libc_crypt(password):
     hashed = hash_password(password, "node1")
-    assert hashed.startswith("$6$")
+    assert HASH.fullmatch(hashed)
     assert crypt.crypt(password, hashed) == hashed
 
 
-def test_deterministic_per_host_and_password():
-    assert hash_password("pw", "node1") == hash_password("pw", "node1")
-    assert hash_password("pw", "node1") != hash_password("pw", "node2")
+@pytest.mark.parametrize("hostname", [None, "node1"])
+def test_the_salt_is_random_not_derived_from_the_password(hostname):
+    salts = {HASH.fullmatch(hash_password("pw", hostname)).group(1) for _ in range(20)}
+    assert len(salts) == 20
+    # the old derivation: sha256 of a constant, the hostname and the password
+    digest = hashlib.sha256(b"harvester-netsetup\0" + (hostname or "").encode() + b"\0pw").digest()
+    import base64
+
+    derived = base64.b64encode(digest).decode()[:16].replace("+", ".")
+    assert derived not in salts
 
 
 def test_existing_hash_passes_through():

@@ -43,6 +43,24 @@ cluster:
 E, W = "error", "warning"
 
 ROWS = [
+    # untrusted text (issue 12): full-match formats, URLs that cannot inject, Linux's hostname limit
+    ("newline-hostname", {"node.hostname": "node1\n"}, "node.hostname", E, "not a valid hostname"),
+    ("newline-token", {"install.token": "secret\n"}, "install.token", E, "printable ASCII"),
+    ("newline-device", {"install.device": "/dev/sda\n"}, "install.device", E, "not a device path"),
+    ("newline-ssh-key", {"install.ssh_authorized_keys": ["ssh-ed25519 AAAAC3Nza me\n"]}, "install.ssh_authorized_keys[0]", E, "not an SSH public key"),
+    ("newline-github-key", {"install.ssh_authorized_keys": ["github:me\n"]}, "install.ssh_authorized_keys[0]", E, "not an SSH public key"),
+    ("newline-network-name", {"networks": [{"name": "net200\n", "vlan_id": 200}]}, "networks[0].name", E, "not a valid network name"),
+    ("newline-cluster-network", {"vlan.cluster_network": "data\n", "networks": DELETE}, "vlan.cluster_network", E, "not a valid"),
+    ("newline-bond-option", {"management.bond.options": {"primary": "ens5\n"}}, "management.bond.options.primary", E, "plain bond option value"),
+    ("hostname-65", {"node.hostname": "a" * 65}, "node.hostname", E, "Linux allows at most 64"),
+    ("hostname-64-ok", {"node.hostname": "a" * 64, "vlan": DELETE, "networks": DELETE}, None, None, None),
+    ("hostname-64-vlan-label", {"node.hostname": "a" * 64}, "node.hostname", E, "holds at most 63"),
+    ("ntp-long-dns-name-ok", {"node.ntp": ["a" * 60 + "." + "b" * 60 + ".example.org"]}, None, None, None),
+    ("iso-url-newline", {"install.iso_url": "http://10.0.0.10/h.iso\nshell"}, "install.iso_url", E, "whitespace or control"),
+    ("iso-url-space-arg", {"install.iso_url": "http://x/c.iso harvester.install.device=/dev/sdz"}, "install.iso_url", E, "whitespace or control"),
+    ("iso-url-control", {"install.iso_url": "http://10.0.0.10/h\x1b.iso"}, "install.iso_url", E, "whitespace or control"),
+    ("iso-url-bad-port", {"install.iso_url": "http://10.0.0.10:99999/h.iso"}, "install.iso_url", E, "not a URL"),
+    ("server-url-newline", {"install.mode": "join", "install.vip": DELETE, "install.server_url": "https://10.0.0.99\n"}, "install.server_url", E, "whitespace or control"),
     # profile-v1 top level
     ("version-missing", {"version": DELETE}, "version", E, "required"),
     ("version-wrong", {"version": 2}, "version", E, "unsupported profile version"),
@@ -245,3 +263,45 @@ def test_match_selectors_pick_in_natural_order_after_explicit_selectors():
     # ens5 is taken by name first; the match picks ens6 (natural order: ens6 < ens10).
     assert [n.name for n in res.management] == ["ens6", "ens5"]
     assert [n.name for n in res.vlan] == ["ens10"]
+
+
+def test_a_big_ntp_list_is_checked_in_linear_time():
+    import time
+
+    ntp = [f"10.0.{i // 250}.{i % 250 + 1}" for i in range(60_000)] + ["10.0.0.1"]
+    t = time.perf_counter()
+    problems = validate(load_data(apply({"node.ntp": ntp})))
+    assert time.perf_counter() - t < 5  # the list.count version took ~10 min at this size
+    assert [p.message for p in problems if p.path == "node.ntp" and "twice" in p.message] == ["10.0.0.1 is listed twice"]
+
+
+@pytest.mark.parametrize("text,path,words", [
+    ("version: 1\ninstall: {mode: create}\nnode: {hostname: a}\ninstall: {mode: join}\n", "install", "duplicate key (line 4; first at line 2)"),
+    ("version: 1\nnode:\n  hostname: a\n  hostname: b\n", "node.hostname", "duplicate key (line 4; first at line 3)"),
+    ("version: 1\nnetworks:\n  - {name: a, name: b}\n", "networks[0].name", "duplicate key"),
+    ('{"version": 1, "install": {"mode": "create", "extra": {"x": "\\udcff"}}}', "install.extra.x", "lone UTF-16 surrogate"),
+    ('{"version": 1, "install": {"mode": "create", "password": "key\\ud83d"}}', "install.password", "lone UTF-16 surrogate"),
+])
+def test_untrusted_yaml_is_refused_with_a_path(text, path, words):
+    from tui.model.load import load_text
+
+    loaded = load_text(text)
+    assert loaded.profile is None
+    assert [(p.path, words in p.message) for p in loaded.problems] == [(path, True)], [p.line() for p in loaded.problems]
+
+
+def test_a_surrogate_pair_is_its_character_and_renders():
+    import json
+
+    from tui.model.load import load_text
+    from tui.render.node import render_node
+
+    data = apply({"install.password": "key\U0001f511pass", "install.extra": {"os": {"labels": {"k": "\U0001f511"}}}})
+    text = json.dumps(data)  # ensure_ascii: the emoji becomes the pair \ud83d\udd11
+    assert "\\ud83d\\udd11" in text
+    loaded = load_text(text)
+    assert loaded.profile.install.password == "key\U0001f511pass"
+    assert not [p for p in validate(loaded) if p.is_error]
+    result = render_node(loaded, None, "harvester")
+    assert result.ok
+    assert yaml.safe_load(result.files["harvester-config.yaml"])["os"]["password"].startswith("$6$")

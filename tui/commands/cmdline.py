@@ -2,7 +2,7 @@ import json
 import re
 import sys
 
-from tui.commands.common import report
+from tui.commands.common import is_terminal, report
 from tui.importers.kernel_cmdline import parse
 from tui.model import problems as P
 from tui.render.yaml_out import dump
@@ -26,6 +26,10 @@ def run(args) -> int:
         out, notes = as_profile(data)
         if out is None or P.has_errors(notes):
             return report(notes, args.json)
+    if is_terminal(sys.stdout):  # secrets never on screen; redirected to a file they are kept
+        from tui.render.masking import mask_data
+
+        out = mask_data(out)
     if args.json:
         print(json.dumps(out, indent=2))
     else:

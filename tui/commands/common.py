@@ -62,3 +62,11 @@ def report(problems, as_json: bool = False, extra: dict | None = None) -> int:
         for p in problems:
             print(p.line(), file=sys.stderr)
     return code
+
+
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` is a terminal a person reads (secrets are masked there)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -36,9 +36,15 @@ def run(args) -> int:
         return code
     text = dump(dump_profile(loaded.profile), header=f"imported from {args.config} by harvester-netsetup")
     if args.output:
-        from tui.files import atomic_write
+        from tui.files import atomic_write, same_file
 
-        atomic_write(args.output, text)
+        if same_file(args.output, args.config):
+            return report([P.error("", f"-o {args.output} is the input config; give another path")], args.json)
+        try:
+            atomic_write(args.output, text)
+        except OSError as exc:
+            print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(args.output, file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -1,21 +1,33 @@
 import os
 import sys
 
-from tui.commands.common import load_inventory_file, load_profile_file, report
+from tui.commands.common import is_terminal, load_inventory_file, load_profile_file, report
 from tui.model import problems as P
 from tui.render.node import render_node
 
 
 def run(args) -> int:
     inventory, problems = load_inventory_file(args.inventory)
+    if args.config_url is not None:
+        from tui.model.formats import url
+
+        if url(args.config_url):  # a space or newline would add kernel arguments
+            problems.append(P.error("--config-url", url(args.config_url)))
     if P.has_errors(problems):
         return report(problems, args.json)
-    result = render_node(load_profile_file(args.profile), inventory, args.format, args.config_url)
+    loaded = load_profile_file(args.profile)
+    if not args.output and is_terminal(sys.stdout):  # secrets never on screen; a file gets them in full
+        from tui.render.masking import mask_loaded
+
+        loaded = mask_loaded(loaded)
+    result = render_node(loaded, inventory, args.format, args.config_url)
     problems += result.problems
     if P.has_errors(problems):
         return report(problems, args.json)
-    from tui.files import atomic_write, write_tree
+    from tui.files import atomic_write, same_file, write_tree
 
+    if args.output and same_file(args.output, args.profile):
+        return report([P.error("", f"-o {args.output} is the input profile; give another path")], args.json)
     written: list[str] = []
     try:
         if args.format == "nm-keyfiles":
@@ -23,7 +35,7 @@ def run(args) -> int:
                 return report([P.error("", "nm-keyfiles writes several files: give the directory with -o DIR")], args.json)
             if os.path.exists(args.output) and not os.path.isdir(args.output):
                 return report([P.error("", f"{args.output} exists and is not a directory")], args.json)
-            written = [str(path) for path in write_tree(args.output, result.files)]
+            written = [str(path) for path in write_tree(args.output, result.files, prune=True)]
         elif args.output:
             (content,) = result.files.values()
             atomic_write(args.output, content)
@@ -40,3 +52,4 @@ def run(args) -> int:
         (content,) = result.files.values()
         sys.stdout.write(content)
     return 0
+

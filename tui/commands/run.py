@@ -22,13 +22,17 @@ class StepError(Exception):
 
 
 def run(args) -> int:
+    """Always ends with a result: the report file (when asked), the webhook (when asked) and
+    an exit code — whatever failed, expected or not."""
     from tui.runner import report as R
     from tui.runner.fetch import redact
 
     rep = R.Report(redact(args.profile_source))
     if args.webhook:
-        R.post(args.webhook, "STARTED", rep, log)
+        R.post(args.webhook, "STARTED", rep, log, timeout=min(5.0, args.timeout))
     try:
+        if args.report:
+            _write_report(args.report, rep)  # an unusable --report shows now, before any change
         _steps(args, rep)
         rep.result, rep.exit_code = "SUCCEEDED", OK
     except StepError as exc:
@@ -36,14 +40,39 @@ def run(args) -> int:
         rep.result, rep.exit_code = "FAILED", INVALID
     except KeyboardInterrupt:
         rep.result, rep.exit_code = "FAILED", 130
+    except Exception as exc:  # noqa: BLE001 - the catch-all: a FAILED report, never a bare traceback
+        text = f"unexpected {exc.__class__.__name__}: {_first_line(exc)}"
+        log(f"error: {text}")
+        rep.steps.append({"name": "internal", "status": "failed", "error": text})
+        rep.result, rep.exit_code = "FAILED", INVALID
     if args.report:
-        from tui.files import atomic_write
-
-        atomic_write(args.report, json.dumps(rep.as_dict(), indent=1) + "\n")
+        try:
+            _write_report(args.report, rep)
+        except StepError as exc:
+            log(f"error: {exc}")
+            rep.steps.append({"name": "report", "status": "failed", "error": str(exc)})
+            rep.result, rep.exit_code = "FAILED", INVALID
     if args.webhook:
-        R.post(args.webhook, rep.result, rep, log)
+        R.post(args.webhook, rep.result, rep, log, timeout=min(5.0, args.timeout))
     log(f"{rep.result.lower()}")
     return rep.exit_code
+
+
+def _write_report(path: str, rep) -> None:
+    from tui.files import atomic_write
+
+    try:
+        atomic_write(path, json.dumps(rep.as_dict(), indent=1) + "\n")
+    except (OSError, ValueError) as exc:
+        raise StepError(f"cannot write the report {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """An unexpected error's text: first line, URL credentials removed, short."""
+    import re
+
+    text = (str(exc).splitlines() or [""])[0]
+    return re.sub(r"//[^/@\s]*@", "//", text)[:200]
 
 
 def _steps(args, rep) -> None:

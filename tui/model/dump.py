@@ -1,4 +1,7 @@
-"""Profile → plain data (the YAML a profile is saved as), defaults left out, keys in order."""
+"""Profile → plain data (the YAML a profile is saved as), defaults left out, keys in order.
+
+A saved profile never holds the password in clear: ``install.password`` is written as its
+``$6$`` hash (which replays: a hash given in a profile passes through to the config)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ def bond(b: Bond) -> dict:
     return out
 
 
-def dump_profile(p: Profile) -> dict:
+def dump_profile(p: Profile, clear_password: bool = False) -> dict:
+    """``clear_password``: keep a clear password as it is (an in-memory draft, never a file)."""
     out: dict = {"version": 1, "harvester": p.harvester}
     node = {k: v for k, v in (("hostname", p.node.hostname), ("dns", list(p.node.dns)), ("ntp", list(p.node.ntp))) if v}
     if node:
@@ -63,6 +67,10 @@ def dump_profile(p: Profile) -> dict:
                 value = thaw(value) if value else None
             elif key == "ssh_authorized_keys":
                 value = list(value) or None
+            elif key == "password" and value and not clear_password:
+                from tui.render.password import hash_password
+
+                value = hash_password(value)
             if value is not None:
                 ins[key] = value
         out["install"] = ins

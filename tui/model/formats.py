@@ -9,18 +9,21 @@ import ipaddress
 import re
 from functools import lru_cache
 
-_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_HOSTNAME_CHARS = re.compile(r"^[a-z0-9.-]+$")
-_TOKEN_RE = re.compile(r"^[\x20-\x7e]+$")
-_OPTION_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_OPTION_VALUE_RE = re.compile(r"^[A-Za-z0-9_.,:+-]+$")
+_LABEL_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_HOSTNAME_CHARS = re.compile(r"[a-z0-9.-]+")
+_TOKEN_RE = re.compile(r"[\x20-\x7e]+")
+_OPTION_KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
+_OPTION_VALUE_RE = re.compile(r"[A-Za-z0-9_.,:+-]+")
 _SSH_KEY_RE = re.compile(
-    r"^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
-    r" [A-Za-z0-9+/=]+( .*)?$"
+    r"(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+    r" [A-Za-z0-9+/=]+( [^\x00-\x1f\x7f]*)?"
 )
-_GITHUB_KEY_RE = re.compile(r"^github:[A-Za-z0-9-]+$")
-_DEVICE_RE = re.compile(r"^/dev/[A-Za-z0-9._/:+-]+$")
+_GITHUB_KEY_RE = re.compile(r"github:[A-Za-z0-9-]+")
+_DEVICE_RE = re.compile(r"/dev/[A-Za-z0-9._/:+-]+")
 IFNAMSIZ = 15  # usable characters in a Linux interface name
+HOST_NAME_MAX = 64  # Linux: a longer hostname cannot be set (sethostname: EINVAL)
+
+# Every pattern here is applied with fullmatch: '$' would also match before a trailing newline.
 
 
 @lru_cache(maxsize=4096)
@@ -110,7 +113,7 @@ def normalize_mac(text: str) -> str | None:
 def dns_label(text: str, *, max_len: int = 63, what: str = "name") -> str | None:
     if len(text) > max_len:
         return f"'{text}' is {len(text)} characters; a {what} has at most {max_len}"
-    if not _LABEL_RE.match(text):
+    if not _LABEL_RE.fullmatch(text):
         return (
             f"'{text}' is not a valid {what}: lower-case letters, digits and '-', "
             "starting and ending with a letter or digit"
@@ -118,18 +121,27 @@ def dns_label(text: str, *, max_len: int = 63, what: str = "name") -> str | None
     return None
 
 
-def hostname(text: str) -> str | None:
-    """Kubernetes' IsDNS1123Subdomain, which Harvester applies to the hostname."""
+def dns_name(text: str) -> str | None:
+    """Kubernetes' IsDNS1123Subdomain (a DNS name: NTP servers, the join URL's host)."""
     if not text:
-        return "the hostname is empty"
+        return "the name is empty"
     if len(text) > 253:
-        return f"the hostname is {len(text)} characters; at most 253"
-    if not _HOSTNAME_CHARS.match(text):
+        return f"the name is {len(text)} characters; at most 253"
+    if not _HOSTNAME_CHARS.fullmatch(text):
         return f"'{text}' is not a valid hostname: use lower-case letters, digits, '-' and '.'"
     for part in text.split("."):
-        if not part or not _LABEL_RE.match(part):
+        if not part or not _LABEL_RE.fullmatch(part):
             return f"'{text}' is not a valid hostname: each dot-separated part must start and end with a letter or digit"
     return None
+
+
+def hostname(text: str) -> str | None:
+    """A node's hostname: a DNS-1123 subdomain (Harvester's rule) that Linux can set (64)."""
+    if not text:
+        return "the hostname is empty"
+    if len(text) > HOST_NAME_MAX:
+        return f"the hostname is {len(text)} characters; Linux allows at most {HOST_NAME_MAX}"
+    return dns_name(text)
 
 
 def ntp_server(text: str) -> str | None:
@@ -139,25 +151,34 @@ def ntp_server(text: str) -> str | None:
         return f"'{text}': give a host name or IP, without a scheme"
     if re.fullmatch(r"[0-9.]+", text):
         return ipv4(text)
-    return hostname(text.lower()) and f"'{text}' is neither an IPv4 address nor a host name"
+    return dns_name(text.lower()) and f"'{text}' is neither an IPv4 address nor a host name"
 
 
 def token(text: str) -> str | None:
     if not text:
         return "the token is empty"
-    if not _TOKEN_RE.match(text):
+    if not _TOKEN_RE.fullmatch(text):
         return "the token may contain printable ASCII characters only (no tabs, newlines or non-ASCII)"
     return None
+
+
+def _unsafe_char(text: str) -> bool:
+    """Whitespace or a control character: in an iPXE script or on a kernel command line it
+    starts a new command or argument."""
+    return any(c.isspace() or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text)
 
 
 def url(text: str, *, schemes=("http", "https")) -> str | None:
     from urllib.parse import urlsplit
 
+    if _unsafe_char(text):
+        return f"{text!r} is not a URL: it contains whitespace or control characters"
     try:
         parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         return f"'{text}' is not a URL"
-    if parts.scheme not in schemes or not parts.netloc or any(c.isspace() for c in text):
+    if parts.scheme not in schemes or not parts.netloc:
         return f"'{text}' is not a URL ({'/'.join(schemes)}://host/path)"
     return None
 
@@ -166,6 +187,8 @@ def server_url(text: str) -> str | None:
     """Harvester's join URL rules: https, IPv4 or DNS name, port empty or 443, no path."""
     from urllib.parse import urlsplit
 
+    if _unsafe_char(text):
+        return f"{text!r} is not a server URL: it contains whitespace or control characters"
     candidate = text if "://" in text else f"https://{text}"
     try:
         parts = urlsplit(candidate)
@@ -175,7 +198,7 @@ def server_url(text: str) -> str | None:
     if parts.scheme != "https":
         return f"'{text}': the server URL must use https"
     host = parts.hostname or ""
-    if not host or (ipv4(host) and hostname(host)):
+    if not host or (ipv4(host) and dns_name(host)):
         return f"'{text}': the host must be an IPv4 address or a DNS name"
     if port not in (None, 443):
         return f"'{text}': the port must be 443 (or left out)"
@@ -192,21 +215,23 @@ def normalize_server_url(text: str) -> str:
 
 
 def ssh_key(text: str) -> str | None:
-    if _SSH_KEY_RE.match(text) or _GITHUB_KEY_RE.match(text):
+    if _SSH_KEY_RE.fullmatch(text) or _GITHUB_KEY_RE.fullmatch(text):
         return None
     return "not an SSH public key ('ssh-ed25519 AAAA… comment') or 'github:<user>'"
 
 
 def device(text: str) -> str | None:
-    return None if _DEVICE_RE.match(text) else f"'{text}' is not a device path (e.g. /dev/sda or /dev/disk/by-id/…)"
+    if _DEVICE_RE.fullmatch(text):
+        return None
+    return f"'{text}' is not a device path (e.g. /dev/sda or /dev/disk/by-id/…)"
 
 
 def bond_option_key(text: str) -> str | None:
-    return None if _OPTION_KEY_RE.match(text) else f"'{text}' is not a bond option name"
+    return None if _OPTION_KEY_RE.fullmatch(text) else f"'{text}' is not a bond option name"
 
 
 def bond_option_value(text: str) -> str | None:
-    if _OPTION_VALUE_RE.match(text):
+    if _OPTION_VALUE_RE.fullmatch(text):
         return None
     return f"'{text}' is not a plain bond option value (letters, digits and _.,:+- only)"
 

@@ -42,6 +42,11 @@ def load_text(text: str | bytes, what: str = "profile") -> Loaded:
 
 def load_data(data) -> Loaded:
     r = Reader()
+    if isinstance(data, dict) and data and not any(k in SECTION_KEYS["profile"] for k in data if isinstance(k, str)):
+        # Not a profile at all (a config, /etc/shadow, ...): its keys may be secrets; not one is echoed.
+        r.error("", f"this is not a profile: none of its {len(data)} top-level keys is one of "
+                    f"{', '.join(SECTION_KEYS['profile'])}")
+        return Loaded(None, tuple(r.problems), frozenset(r.bad))
     top = r.mapping(data, "", SECTION_KEYS["profile"])
     if top is None:
         if not r.problems:

@@ -8,6 +8,8 @@ modules; this one owns the entry point, node and management.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from tui.model import formats as F
 
 from tui.model import problems as P
@@ -128,7 +130,8 @@ def _check_node(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         out.append(P.error("node.hostname", "required with a static management address"))
     for field in ("dns", "ntp"):
         values = getattr(node, field)
-        for dup in sorted({v for v in values if values.count(v) > 1}):
+        counts = Counter(values)  # linear: a list.count per entry was quadratic (1 MiB of entries: 10 min)
+        for dup in sorted(v for v, n in counts.items() if n > 1):
             out.append(P.warning(f"node.{field}", f"{dup} is listed twice"))
     if profile.install and profile.install.mode != "install" and not node.ntp and "node.ntp" not in bad:
         out.append(P.warning("node.ntp", "no NTP server: clocks drift and certificates, etcd and Longhorn suffer; add one"))

@@ -3,19 +3,23 @@
 NODES is CSV with the header ``mac,hostname,ip[,mode,role,device]`` (``ip`` in CIDR form;
 empty = DHCP) or the same as a YAML list of mappings. The first node creates the cluster
 and the others join its VIP, unless a node's ``mode`` says otherwise. Every problem names
-the line it comes from; nothing is rendered unless all nodes are valid.
+the line it comes from (``nodes.csv:3: ip: ...``), all of them at once; nothing is rendered
+unless all nodes are valid. The boot files (kernel, initrd, rootfs) are the release of the
+ISO the nodes install, never a guess beside it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, replace
 
 from tui.model import formats as F
 from tui.model import problems as P
 from tui.model.load import Loaded
 from tui.model.profile import IPv4, Install, MacSelector, Node, Profile
+from tui.model.releases import parse_release
 from tui.model.selectors import ResolvedNic
 from tui.model.validate import check
 from tui.model.selectors import resolve
@@ -37,43 +41,48 @@ class NodeRow:
     mode: str | None
     role: str | None
     device: str | None
-
-    @property
-    def where(self) -> str:
-        return f"nodes line {self.line}"
+    where: str = ""  # "nodes.csv:3" or "nodes.yaml item 2": how problems name the row
 
 
-def parse_nodes(text: str) -> tuple[list[NodeRow], list[P.Problem]]:
+def parse_nodes(text: str, source: str = "nodes") -> tuple[list[NodeRow], list[P.Problem]]:
+    """``source``: the node list's file name, as problems name it (``nodes.csv:3: ip: ...``)."""
     stripped = text.lstrip()
     if stripped.startswith(("-", "[")):
         from tui.model.yamlsafe import load_yaml
 
-        data, problems = load_yaml(text, "nodes")
+        data, problems = load_yaml(text, source)
         if problems:
-            return [], problems
+            return [], [P.error(f"{source}: {p.path}" if p.path else source, p.message) for p in problems]
         if not isinstance(data, list):
-            return [], [P.error("nodes", "a YAML node list is a list of mappings")]
+            return [], [P.error(source, "a YAML node list is a list of mappings")]
         records = [(i + 1, item) for i, item in enumerate(data)]
-        label = "nodes item"
+
+        def label(n: int) -> str:
+            return f"{source} item {n}"
     else:
         reader = csv.DictReader(io.StringIO(text))
         header = [h.strip() for h in (reader.fieldnames or [])]
         unknown = [h for h in header if h not in COLUMNS]
         missing = [h for h in REQUIRED if h not in header]
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:  # csv.DictReader would keep the last silently
+            return [], [P.error(f"{source}:1", f"column(s) named twice: {', '.join(twice)}")]
         if unknown or missing:
             msg = f"the header must be {','.join(COLUMNS[:3])}[,{','.join(COLUMNS[3:])}]"
-            return [], [P.error("nodes line 1", msg + (f"; unknown: {', '.join(unknown)}" if unknown else "") + (f"; missing: {', '.join(missing)}" if missing else ""))]
+            return [], [P.error(f"{source}:1", msg + (f"; unknown: {', '.join(unknown)}" if unknown else "") + (f"; missing: {', '.join(missing)}" if missing else ""))]
         reader.fieldnames = header
         records = []
         try:
             for row in reader:
                 records.append((reader.line_num, row))
         except csv.Error as exc:
-            return [], [P.error(f"nodes line {reader.line_num}", str(exc))]
-        label = "nodes line"
+            return [], [P.error(f"{source}:{reader.line_num}", str(exc))]
+
+        def label(n: int) -> str:
+            return f"{source}:{n}"
     rows, problems = [], []
     for line, item in records:
-        where = f"{label} {line}"
+        where = label(line)
         if not isinstance(item, dict):
             problems.append(P.error(where, "must be a mapping with mac, hostname and ip"))
             continue
@@ -88,21 +97,22 @@ def parse_nodes(text: str) -> tuple[list[NodeRow], list[P.Problem]]:
         bad = False
         for key, check_ in (("mac", F.mac), ("hostname", F.hostname), ("ip", F.host_cidr), ("device", F.device)):
             if key in REQUIRED and not vals[key]:
-                problems.append(P.error(f"{where}.{key}", "required"))
+                problems.append(P.error(f"{where}: {key}", "required"))
                 bad = True
             elif vals[key] and check_(vals[key]):
-                problems.append(P.error(f"{where}.{key}", check_(vals[key])))
+                problems.append(P.error(f"{where}: {key}", check_(vals[key])))
                 bad = True
         if vals["mode"] and vals["mode"] not in ("create", "join"):
-            problems.append(P.error(f"{where}.mode", f"'{vals['mode']}' is not create or join"))
+            problems.append(P.error(f"{where}: mode", f"'{vals['mode']}' is not create or join"))
             bad = True
         if vals["role"] and vals["role"] not in ("default", "management", "worker", "witness"):
-            problems.append(P.error(f"{where}.role", f"'{vals['role']}' is not default, management, worker or witness"))
+            problems.append(P.error(f"{where}: role", f"'{vals['role']}' is not default, management, worker or witness"))
             bad = True
         if not bad:
-            rows.append(NodeRow(line, F.normalize_mac(vals["mac"]), vals["hostname"], vals["ip"], vals["mode"], vals["role"], vals["device"]))
+            rows.append(NodeRow(line, F.normalize_mac(vals["mac"]), vals["hostname"], vals["ip"], vals["mode"], vals["role"],
+                                vals["device"], where))
     if not records and not problems:
-        problems.append(P.error("nodes", "no nodes listed"))
+        problems.append(P.error(source, "no nodes listed"))
     return rows, problems
 
 
@@ -113,14 +123,14 @@ def _duplicates(rows: list[NodeRow]) -> list[P.Problem]:
         for row in rows:
             value = getattr(row, key)
             if value in seen:
-                out.append(P.error(f"{row.where}.{key}", f"{value} is already used on line {seen[value].line}"))
+                out.append(P.error(f"{row.where}: {key}", f"{value} is already used on {seen[value].where}"))
             seen.setdefault(value, row)
     seen_ip: dict[str, NodeRow] = {}
     for row in rows:
         if row.ip:
             ip = row.ip.split("/")[0]
             if ip in seen_ip:
-                out.append(P.error(f"{row.where}.ip", f"{ip} is already used on line {seen_ip[ip].line}"))
+                out.append(P.error(f"{row.where}: ip", f"{ip} is already used on {seen_ip[ip].where}"))
             seen_ip.setdefault(ip, row)
     return out
 
@@ -133,21 +143,21 @@ def node_profile(base: Profile, row: NodeRow, first: NodeRow, subnet) -> tuple[P
     if row.ip:
         iface = F.ipv4_interface(row.ip)
         if subnet is not None and iface.network != subnet:
-            problems.append(P.error(f"{row.where}.ip", f"{row.ip} is outside the management subnet {subnet}"))
+            problems.append(P.error(f"{row.where}: ip", f"{row.ip} is outside the management subnet {subnet}"))
         if not mg.ipv4.gateway:
-            problems.append(P.error(f"{row.where}.ip", "a static node address needs management.ipv4.gateway in the base profile"))
+            problems.append(P.error(f"{row.where}: ip", "a static node address needs management.ipv4.gateway in the base profile"))
         mg = replace(mg, ipv4=IPv4("static", row.ip, mg.ipv4.gateway))
     elif mg.ipv4.method == "static":
-        problems.append(P.error(f"{row.where}.ip", "required: the base profile's management network is static"))
+        problems.append(P.error(f"{row.where}: ip", "required: the base profile's management network is static"))
     ins = base.install or Install()
     mode = row.mode or ("create" if row is first else "join")
     vip = ins.vip
     if vip and row.ip and row.ip.split("/")[0] == vip:
-        problems.append(P.error(f"{row.where}.ip", f"{vip} is the cluster VIP"))
+        problems.append(P.error(f"{row.where}: ip", f"{vip} is the cluster VIP"))
     server_url = ins.server_url
     if mode == "join" and not server_url:
         if not vip:
-            problems.append(P.error(f"{row.where}.mode", "joining needs the cluster VIP (install.vip) or install.server_url in the base profile"))
+            problems.append(P.error(f"{row.where}: mode", "joining needs the cluster VIP (install.vip) or install.server_url in the base profile"))
         server_url = f"https://{vip}:443" if vip else None
     ins = replace(
         ins, mode=mode, server_url=server_url if mode == "join" else None,
@@ -159,11 +169,52 @@ def node_profile(base: Profile, row: NodeRow, first: NodeRow, subnet) -> tuple[P
     return base.with_(node=node, management=mg, install=ins), problems
 
 
-def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: str | None = None) -> tuple[dict[str, str], list[P.Problem]]:
+_ISO_RELEASE = re.compile(r"harvester-(v1\.\d+\.\d+)-amd64\.iso")
+
+
+def boot_release(profile: Profile, requested: str | None) -> tuple[str | None, list[P.Problem]]:
+    """The release of the boot files: the ISO's (install.iso_url), else the profile's
+    ``harvester: v1.x.y``, else --release, else v1.x.0 (the ISO is then built from it too).
+    A --release or profile release that differs from the ISO's is refused, not mixed."""
+    rel = profile.release
+    iso_url = profile.install.iso_url if profile.install else None
+    m = _ISO_RELEASE.search(iso_url or "")
+    iso = m.group(1) if m else None
+    if requested is not None:
+        given = parse_release(requested)
+        if given is None or given.patch is None or not requested.startswith("v"):
+            return None, [P.error("--release", f"'{requested}' is not a release like v1.6.1")]
+    problems = []
+    if iso and (parse_release(iso).minor != rel.minor or (rel.patch is not None and iso != rel.name)):
+        problems.append(P.error("install.iso_url",
+                                f"the ISO is {iso} but the profile targets harvester {profile.harvester}"))
+    if requested is not None and iso and requested != iso:
+        problems.append(P.error("--release", f"{requested} boot files with the {iso} ISO of install.iso_url: "
+                                             "the kernel, initrd and rootfs must be the ISO's release"))
+    if requested is not None and parse_release(requested).minor != rel.minor:
+        problems.append(P.error("--release", f"{requested} is not the profile's release ({profile.harvester})"))
+    if problems:
+        return None, problems
+    if requested is not None:
+        return requested, []
+    if iso:
+        return iso, []
+    if rel.patch is not None:
+        return rel.name, []
+    guess = f"v1.{rel.minor}.0"
+    return guess, [P.warning("harvester", f"no patch release named: the boot files and the ISO are {guess}; "
+                                          f"name the one you serve (harvester: v1.{rel.minor}.N or --release)")]
+
+
+def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: str | None = None,
+                 source: str = "nodes", complete: bool = True) -> tuple[dict[str, str], list[P.Problem]]:
+    """``complete``: False when some rows of the list were invalid (reported by parse_nodes);
+    then the per-row checks still run, but not the whole-list ones (the creator count)."""
     base = loaded.profile
     problems = list(loaded.problems) + _duplicates(rows)
-    if base is None or P.has_errors(problems):
+    if base is None:
         return {}, problems
+    base_bad = P.has_errors(loaded.problems)  # the rows' own checks still run: every problem at once
     if base.management is None:
         return {}, problems + [P.error("management", "a fleet profile needs the management network")]
     boot = (boot_url or DEFAULT_BOOT_URL).rstrip("/")
@@ -183,12 +234,12 @@ def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: st
     files: dict[str, str] = {}
     configs: list[tuple[str, dict, str]] = []
     creators = [r for r in rows if (r.mode or ("create" if r is rows[0] else "join")) == "create"]
-    if len(creators) != 1:
-        problems.append(P.error("nodes", f"exactly one node must create the cluster; {len(creators)} do ({', '.join(r.hostname for r in creators) or 'none'})"))
+    if len(creators) != 1 and complete:
+        problems.append(P.error(source, f"exactly one node must create the cluster; {len(creators)} do ({', '.join(r.hostname for r in creators) or 'none'})"))
     for row in rows:
         profile, more = node_profile(base, row, rows[0], subnet)
         problems += more
-        if more:
+        if more or base_bad:
             continue
         if not profile.install.iso_url:
             profile = profile.with_(install=replace(profile.install, iso_url=f"{artifacts}/harvester-{release}-amd64.iso"))

@@ -1,28 +1,26 @@
 """SHA-512 crypt (``$6$``) for ``os.password``, without the crypt module (gone in 3.13).
 
-Rendering is deterministic (same input → same bytes), so the salt is derived from the
-node's hostname and the password instead of drawn at random: distinct per node and
-password, stable across renders. A ``$6$`` hash given in the profile passes through.
+The salt is random (``secrets``), so a hash says nothing about the password beyond what
+5000 rounds of SHA-512 cost to test; two renders of one profile differ in the hash only
+(tests normalise it). A ``$6$`` hash given in the profile passes through unchanged.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import secrets
+
+_CRYPT64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
-
-def derived_salt(password: str, hostname: str | None) -> str:
-    digest = hashlib.sha256(b"harvester-netsetup\0" + (hostname or "").encode() + b"\0" + password.encode()).digest()
-    return base64.b64encode(digest).decode()[:16].translate(_TO_CRYPT)
-
-
-_TO_CRYPT = str.maketrans("+/", "./")
+def random_salt() -> str:
+    """16 characters of crypt's alphabet (96 bits), from the OS's CSPRNG."""
+    return "".join(secrets.choice(_CRYPT64) for _ in range(16))
 
 
 def hash_password(password: str, hostname: str | None = None) -> str:
+    """``hostname`` is accepted for the callers' sake; it no longer feeds the salt."""
     if password.startswith("$6$"):
         return password
     from passlib.hash import sha512_crypt
 
-    return sha512_crypt.using(salt=derived_salt(password, hostname), rounds=5000).hash(password)
+    return sha512_crypt.using(salt=random_salt(), rounds=5000).hash(password)

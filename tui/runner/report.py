@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import socket
 import time
-import urllib.request
 from dataclasses import dataclass, field
+
+REPLY_LIMIT = 1 << 16  # a webhook's reply is read (and dropped) up to this size
 
 
 @dataclass
@@ -49,12 +50,20 @@ class _Step:
 
 
 def post(url: str, event: str, report: Report, log=lambda text: None, timeout: float = 5.0) -> None:
-    body = json.dumps({"event": event, **report.as_dict()}).encode()
-    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            resp.read()
-    except Exception as exc:  # a webhook never decides the run's outcome
-        from tui.runner.fetch import redact
+    """POST the event; ``timeout`` is the total time for the whole exchange. A webhook
+    never decides the run's outcome: every failure is one log line."""
+    from tui.runner.fetch import redact
+    from tui.runner.http import HttpFailed, request
 
+    body = json.dumps({"event": event, **report.as_dict()}).encode()
+    try:
+        status, reason, _ = request(url, deadline=time.monotonic() + timeout, limit=REPLY_LIMIT, method="POST",
+                                    body=body, headers={"Content-Type": "application/json"})
+    except HttpFailed as exc:
         log(f"webhook {redact(url)} ({event}) failed: {exc}")
+        return
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the run goes on and reports
+        log(f"webhook {redact(url)} ({event}) failed: {exc.__class__.__name__}")
+        return
+    if not 200 <= status <= 299:
+        log(f"webhook {redact(url)} ({event}) failed: HTTP {status} {reason[:80]}")
