@@ -41,7 +41,8 @@ class Reader:
                 self.error(P.join(path, str(key)), "keys must be strings")
                 continue
             if key not in keys:
-                near = difflib.get_close_matches(key, keys, n=1, cutoff=0.6) or [k for k in keys if _abbreviates(key, k)][:1]
+                near = (difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+                        or [k for k in keys if _abbreviates(key, k)][:1])
                 hint = f"; did you mean '{near[0]}'?" if near else f"; known keys: {', '.join(keys)}"
                 self.error(P.join(path, key), f"unknown key '{key}'{hint}")
         return {k: v for k, v in data.items() if isinstance(k, str) and k in keys}
@@ -98,7 +99,8 @@ class Reader:
             return None
         return value
 
-    def strings(self, m: dict, key: str, path: str, check: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
+    def strings(self, m: dict, key: str, path: str,
+                check: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
         items = self.sequence(m, key, path)
         if items is None:
             return ()
