@@ -37,6 +37,9 @@ def test_every_profile_passes_the_schema(path):
     {"version": 2}, {"version": 1, "bogus": 1}, {"version": 1, "management": {"vlan_id": 5000}},
     {"version": 1, "management": {"interfaces": [{"name": "a", "match": {}}]}}, {"version": 1, "install": {"mode": "upgrade"}},
     {"version": 1, "management": {"mtu": 100}}, {"version": 1, "vlan": {"cluster_network": "thirteen-chars"}},
+    # bounds the loader always had and the hand-written schema lacked (both derive from the field table now)
+    {"version": 1, "management": {"bond": {"miimon": 100_001}}},
+    {"version": 1, "vlan": {"interfaces": [{"match": {"min_speed": 10_000_001}}]}},
 ])
 def test_schema_and_loader_both_reject(data):
     with pytest.raises(jsonschema.ValidationError):
