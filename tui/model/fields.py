@@ -14,7 +14,7 @@ use, so importing the profile's types costs no more than before.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import MISSING, dataclass
+from dataclasses import MISSING
 from typing import Any, Callable
 
 # When the dump leaves a field out.
@@ -24,13 +24,18 @@ IF_TRUTHY = "if-truthy"  # left out when empty, zero, "" or None
 IF_NOT_DEFAULT = "if-not-default"  # left out when equal to the field's default
 
 
-@dataclass(frozen=True)
 class Spec:
-    kind: "Kind"
-    help: str = ""
-    dump: str = IF_SET
-    required: str | None = None  # the message when the key is missing
-    load_default: Callable[[dict], Any] | None = None  # a default that depends on the profile (ctx)
+    """A field's table entry (beside the dataclass's own type and default)."""
+
+    __slots__ = ("kind", "help", "dump", "required", "load_default")
+
+    def __init__(self, kind: "Kind", help: str = "", dump: str = IF_SET, required: str | None = None,
+                 load_default: Callable[[dict], Any] | None = None):
+        self.kind = kind
+        self.help = help
+        self.dump = dump  # when the dump leaves the field out (ALWAYS, IF_SET, ...)
+        self.required = required  # the message when the key is missing
+        self.load_default = load_default  # a default that depends on the profile read so far (ctx)
 
 
 def spec(kind: "Kind", default=MISSING, *, factory=MISSING, help: str = "", dump: str = IF_SET,
@@ -73,6 +78,8 @@ def _format(name: str | None):
 
 
 class Kind:
+    __slots__ = ()
+
     def load(self, r, m: dict, key: str, path: str, ctx: dict):
         raise NotImplementedError
 
@@ -83,11 +90,16 @@ class Kind:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
 class Text(Kind):
-    check: str | None = None  # name of a function in tui.model.formats
-    json: tuple[tuple[str, Any], ...] = ()  # what the schema says of the format
-    normalize: str | None = None  # name of a function in tui.model.formats, applied once checked
+    """A string, checked by a function of tui.model.formats named ``check``."""
+
+    __slots__ = ('check', 'json', 'normalize')
+
+    def __init__(self, check: str | None = None, json: tuple[tuple[str, Any], ...] = (),
+                 normalize: str | None = None):
+        self.check = check
+        self.json = json
+        self.normalize = normalize
 
     def load(self, r, m, key, path, ctx):
         value = r.string(m, key, path, _format(self.check))
@@ -99,12 +111,14 @@ class Text(Kind):
         return {"type": "string", **dict(self.json)}
 
 
-@dataclass(frozen=True)
 class Label(Kind):
     """A DNS label (network name, namespace): formats.dns_label with what the name is."""
 
-    what: str
-    max_len: int | None = None  # shown in the schema
+    __slots__ = ('what', 'max_len')
+
+    def __init__(self, what: str, max_len: int | None = None):
+        self.what = what
+        self.max_len = max_len
 
     def load(self, r, m, key, path, ctx):
         from tui.model import formats
@@ -115,9 +129,13 @@ class Label(Kind):
         return {"type": "string", **({"maxLength": self.max_len} if self.max_len else {})}
 
 
-@dataclass(frozen=True)
 class Choice(Kind):
-    choices: tuple[str, ...]
+    """One of ``choices`` ("did you mean" for a near miss)."""
+
+    __slots__ = ('choices',)
+
+    def __init__(self, choices: tuple[str, ...]):
+        self.choices = choices
 
     def load(self, r, m, key, path, ctx):
         return r.choice(m, key, path, self.choices)
@@ -126,11 +144,15 @@ class Choice(Kind):
         return {"enum": list(self.choices)}
 
 
-@dataclass(frozen=True)
 class Integer(Kind):
-    lo: int
-    hi: int
-    hint: str = ""  # appended to the out-of-range message
+    """A whole number in lo..hi."""
+
+    __slots__ = ('lo', 'hi', 'hint')
+
+    def __init__(self, lo: int, hi: int, hint: str = ""):
+        self.lo = lo
+        self.hi = hi
+        self.hint = hint
 
     def load(self, r, m, key, path, ctx):
         return r.integer(m, key, path, self.lo, self.hi, self.hint)
@@ -139,7 +161,6 @@ class Integer(Kind):
         return {"type": "integer", "minimum": self.lo, "maximum": self.hi}
 
 
-@dataclass(frozen=True)
 class Boolean(Kind):
     def load(self, r, m, key, path, ctx):
         return r.boolean(m, key, path)
@@ -148,11 +169,13 @@ class Boolean(Kind):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True)
 class Strings(Kind):
     """A list of strings, each checked like ``item``."""
 
-    item: Text = Text()
+    __slots__ = ('item',)
+
+    def __init__(self, item: Text | None = None):
+        self.item = item or Text()
 
     def load(self, r, m, key, path, ctx):
         return r.strings(m, key, path, _format(self.item.check))
@@ -164,7 +187,6 @@ class Strings(Kind):
         return {"type": "array", "items": self.item.schema()}
 
 
-@dataclass(frozen=True)
 class Mtu(Kind):
     def load(self, r, m, key, path, ctx):
         from tui.model import problems as P
@@ -186,16 +208,18 @@ class Mtu(Kind):
         return {"type": "integer", "anyOf": [{"const": 0}, {"minimum": 576, "maximum": 9000}]}
 
 
-@dataclass(frozen=True)
 class Section(Kind):
     """A nested mapping read into ``cls`` (a profile dataclass) through its own table.
 
     ``optional``: an absent (or unreadable) section is None, else it is built from its defaults.
     ``always_built``: once present, even an unreadable section is built from its defaults."""
 
-    cls: type
-    optional: bool = True
-    always_built: bool = False
+    __slots__ = ('cls', 'optional', 'always_built')
+
+    def __init__(self, cls: type, optional: bool = True, always_built: bool = False):
+        self.cls = cls
+        self.optional = optional
+        self.always_built = always_built
 
     def load(self, r, m, key, path, ctx):
         from tui.model import problems as P
@@ -213,11 +237,13 @@ class Section(Kind):
         return section_schema(self.cls)
 
 
-@dataclass(frozen=True)
 class Sections(Kind):
     """A list of mappings, each read into ``cls``."""
 
-    cls: type
+    __slots__ = ('cls',)
+
+    def __init__(self, cls: type):
+        self.cls = cls
 
     def load(self, r, m, key, path, ctx):
         from tui.model import problems as P
@@ -236,7 +262,6 @@ class Sections(Kind):
         return {"type": "array", "items": section_schema(self.cls)}
 
 
-@dataclass(frozen=True)
 class Version(Kind):
     """``version``: required, and only 1 is read."""
 
@@ -255,7 +280,6 @@ class Version(Kind):
         return {"const": 1}
 
 
-@dataclass(frozen=True)
 class Release(Kind):
     """``harvester``: the target release; it sets the defaults of later fields (``ctx['release']``)."""
 
@@ -274,14 +298,16 @@ class Release(Kind):
         return {"type": "string", "pattern": "^v?1\\.[0-9](\\.[0-9]{1,3})?$"}
 
 
-@dataclass(frozen=True)
 class Selectors(Kind):
     """A list of NIC selectors: ``{name[, mac]}``, ``{mac}`` or ``{match: {...}}``."""
 
-    by_name: type
-    by_mac: type
-    by_match: type
-    match: type  # the section inside by_match
+    __slots__ = ('by_name', 'by_mac', 'by_match', 'match')
+
+    def __init__(self, by_name: type, by_mac: type, by_match: type, match: type):
+        self.by_name = by_name
+        self.by_mac = by_mac
+        self.by_match = by_match
+        self.match = match
 
     def load(self, r, m, key, path, ctx):
         from tui.model import formats as F
@@ -344,7 +370,6 @@ class Selectors(Kind):
         }}
 
 
-@dataclass(frozen=True)
 class BondOptions(Kind):
     """Extra kernel bond options: name -> string or number (stored as sorted pairs of strings)."""
 
@@ -385,7 +410,6 @@ class BondOptions(Kind):
         return {"type": "object", "additionalProperties": {"type": ["string", "integer"]}}
 
 
-@dataclass(frozen=True)
 class Settings(Kind):
     """Harvester settings: name -> string, or a mapping/list serialised to compact JSON."""
 
@@ -420,7 +444,6 @@ class Settings(Kind):
         return {"type": "object", "additionalProperties": {"type": ["string", "object", "array"]}}
 
 
-@dataclass(frozen=True)
 class Extra(Kind):
     """Harvester config keys passed through as they are (a deep-frozen mapping)."""
 
@@ -441,7 +464,6 @@ class Extra(Kind):
         return {"type": "object"}
 
 
-@dataclass(frozen=True)
 class Password(Kind):
     """The root password: clear or a crypt hash; a dump writes its $6$ hash unless told to keep it clear."""
 
