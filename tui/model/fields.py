@@ -53,10 +53,12 @@ def specs(cls) -> tuple[tuple[dataclasses.Field, Spec], ...]:
 
 
 def keys(cls) -> tuple[str, ...]:
+    """The keys a section accepts, in order."""
     return tuple(f.name for f, _ in specs(cls))
 
 
 def default_of(f: dataclasses.Field):
+    """The dataclass default of ``f`` (a fresh one from a factory); MISSING when it has none."""
     if f.default is not MISSING:
         return f.default
     if f.default_factory is not MISSING:
@@ -93,7 +95,7 @@ class Kind:
 class Text(Kind):
     """A string, checked by a function of tui.model.formats named ``check``."""
 
-    __slots__ = ('check', 'json', 'normalize')
+    __slots__ = ("check", "json", "normalize")
 
     def __init__(self, check: str | None = None, json: tuple[tuple[str, Any], ...] = (),
                  normalize: str | None = None):
@@ -114,7 +116,7 @@ class Text(Kind):
 class Label(Kind):
     """A DNS label (network name, namespace): formats.dns_label with what the name is."""
 
-    __slots__ = ('what', 'max_len')
+    __slots__ = ("what", "max_len")
 
     def __init__(self, what: str, max_len: int | None = None):
         self.what = what
@@ -132,7 +134,7 @@ class Label(Kind):
 class Choice(Kind):
     """One of ``choices`` ("did you mean" for a near miss)."""
 
-    __slots__ = ('choices',)
+    __slots__ = ("choices",)
 
     def __init__(self, choices: tuple[str, ...]):
         self.choices = choices
@@ -147,7 +149,7 @@ class Choice(Kind):
 class Integer(Kind):
     """A whole number in lo..hi."""
 
-    __slots__ = ('lo', 'hi', 'hint')
+    __slots__ = ("lo", "hi", "hint")
 
     def __init__(self, lo: int, hi: int, hint: str = ""):
         self.lo = lo
@@ -172,7 +174,7 @@ class Boolean(Kind):
 class Strings(Kind):
     """A list of strings, each checked like ``item``."""
 
-    __slots__ = ('item',)
+    __slots__ = ("item",)
 
     def __init__(self, item: Text | None = None):
         self.item = item or Text()
@@ -214,7 +216,7 @@ class Section(Kind):
     ``optional``: an absent (or unreadable) section is None, else it is built from its defaults.
     ``always_built``: once present, even an unreadable section is built from its defaults."""
 
-    __slots__ = ('cls', 'optional', 'always_built')
+    __slots__ = ("cls", "optional", "always_built")
 
     def __init__(self, cls: type, optional: bool = True, always_built: bool = False):
         self.cls = cls
@@ -240,7 +242,7 @@ class Section(Kind):
 class Sections(Kind):
     """A list of mappings, each read into ``cls``."""
 
-    __slots__ = ('cls',)
+    __slots__ = ("cls",)
 
     def __init__(self, cls: type):
         self.cls = cls
@@ -301,7 +303,7 @@ class Release(Kind):
 class Selectors(Kind):
     """A list of NIC selectors: ``{name[, mac]}``, ``{mac}`` or ``{match: {...}}``."""
 
-    __slots__ = ('by_name', 'by_mac', 'by_match', 'match')
+    __slots__ = ("by_name", "by_mac", "by_match", "match")
 
     def __init__(self, by_name: type, by_mac: type, by_match: type, match: type):
         self.by_name = by_name
@@ -523,7 +525,7 @@ def load_section(r, data, path: str, cls, ctx: dict, *, optional: bool):
             r.error(P.join(path, f.name), s.required)
         if value is None:
             value = s.load_default(ctx) if s.load_default else default_of(f)
-            if value is MISSING:
+            if value is MISSING:  # a required field without a default (a network's name): reported above
                 value = ""
         values[f.name] = value
     return cls(**values)
