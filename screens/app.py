@@ -47,6 +47,31 @@ class TooSmall(ModalScreen):
             f"Please enlarge the terminal to at least {MIN_W}x{MIN_H}\n(it is {w}x{h} now)")
 
 
+class QuitScreen(ModalScreen):
+    """Ctrl+Q asks first and says what quitting leaves behind. While a change waits for Keep,
+    quitting reverts it (r); y quits otherwise; Escape or n stays."""
+
+    BINDINGS = [Binding("escape,n", "dismiss", "Stay"), Binding("y", "quit_now", "Quit"),
+                Binding("r", "revert_and_quit", "Revert and quit")]
+
+    def __init__(self, text: str, pending: bool) -> None:
+        super().__init__()
+        self.text, self.pending = text, pending
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text, id="quit")
+
+    def action_quit_now(self) -> None:
+        if not self.pending:
+            self.app.quit_with_outcome()
+
+    def action_revert_and_quit(self) -> None:
+        if self.pending:
+            apply_screen = self.app.screen_stack[-2]
+            self.dismiss()
+            apply_screen.revert(then=self.app.quit_with_outcome)
+
+
 class WizardApp(App):
     TITLE = "harvester-netsetup"
     ENABLE_COMMAND_PALETTE = False
@@ -77,10 +102,13 @@ class WizardApp(App):
 
         return make(key, self.session)
 
-    def show_step(self, key: str) -> None:
+    def show_step(self, key: str, focus_path: str | None = None) -> None:
+        """Show step ``key``; ``focus_path``: the profile path whose field gets the focus
+        (a jump from Review lands on the faulty field, not the screen's first)."""
         keys = [s.key for s in self.steps]
         self.index = keys.index(key)
         screen = self.screen_for(key)
+        screen.focus_path = focus_path
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
@@ -94,8 +122,38 @@ class WizardApp(App):
             self.show_step(self.steps[self.index + 1].key)
 
     def action_back(self) -> None:
-        if 0 < self.index and self.steps[self.index].key not in ("apply", "done"):
+        key = self.steps[self.index].key
+        if key in ("apply", "done"):
+            result = self.session.result
+            if self.session.install_config or result.network in ("reverted", "failed", "not applied"):
+                if key == "done" or getattr(self.screen, "finished", False):
+                    self.show_step("review")  # nothing stays changed: edit and try again
+                    return
+            self.notify("the network change stays; Back would not undo it", severity="warning")
+            return
+        if 0 < self.index:
             self.show_step(self.steps[self.index - 1].key)
+
+    def action_quit(self) -> None:
+        if isinstance(self.screen, QuitScreen):
+            return
+        result = self.session.result
+        if result.network == "applying":
+            self.notify("the apply is running: wait for it (it verifies, or restores the old network)",
+                        severity="warning")
+            return
+        pending = self.session.pending_until is not None
+        if pending:
+            text = ("The new network is NOT confirmed yet.\n\n"
+                    "r       revert it now (the old network comes back), then quit\n"
+                    "Escape  stay, to press Keep or Revert")
+        else:
+            lines, code = self.session.outcome()
+            text = "Quit the wizard?\n\n" + "\n".join(lines) + "\n\ny       quit\nEscape  stay"
+        self.push_screen(QuitScreen(text, pending))
+
+    def quit_with_outcome(self) -> None:
+        self.exit(return_code=self.session.outcome()[1])
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -17,10 +18,19 @@ def _step(key: str):
     return next(s for s in STEPS if s.key == key)
 
 
+class Ui(Message):
+    """Work for the UI thread, posted by a worker (workers never touch widgets themselves)."""
+
+    def __init__(self, fn, *args) -> None:
+        super().__init__()
+        self.fn, self.args = fn, args
+
+
 class StepScreen(Screen):
     """Title bar, a scrolling body, the step's problems, the key bar (Back/Next by key or click)."""
 
     key = ""
+    focus_path: str | None = None  # set by the app: the field a jump from Review lands on
 
     def __init__(self, session):
         super().__init__()
@@ -28,8 +38,10 @@ class StepScreen(Screen):
         self.step = _step(self.key)
 
     def compose(self) -> ComposeResult:
-        n = [s.key for s in self.app.steps].index(self.key) + 1
-        yield Static(f"harvester-netsetup  {n}/{len(self.app.steps)}  {self.step.title}", id="title")
+        keys = [s.key for s in self.app.steps]
+        # the welcome step has no number: the count depends on the choice made there
+        where = f"{keys.index(self.key)}/{len(keys) - 1}  " if self.key != "welcome" else ""
+        yield Static(f"harvester-netsetup  {where}{self.step.title}", id="title")
         with VerticalScroll(id="body"):
             yield from self.body()
             yield Static("", id="problems", classes="problem")
@@ -50,6 +62,13 @@ class StepScreen(Screen):
 
     def leave(self) -> bool:
         return True
+
+    def ui(self, fn, *args) -> None:
+        """From a worker thread: run ``fn(*args)`` on the UI thread (posted, never waited for)."""
+        self.post_message(Ui(fn, *args))
+
+    def on_ui(self, message: Ui) -> None:
+        message.fn(*message.args)
 
 
 def field_id(path: str) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView, Select, Static, TextArea
 
-from screens.base import StepScreen, field_id
+from screens.base import StepScreen, Ui, field_id
 from tui.wizard.draft import parse_field, show_field
-from tui.wizard.steps import Field
+from tui.wizard.networks import ROUTE_MODES, NetForm, describe, form_from_network
+from tui.wizard.steps import Field, under
 
 
 class FormScreen(StepScreen):
@@ -35,8 +37,10 @@ class FormScreen(StepScreen):
             if f.kind == "select" and self.session.draft.get(f.path) is None:
                 self.session.draft.set(f.path, self.query_one(f"#{field_id(f.path)}", Select).value)
         self.refresh_fields()
-        if self.step.fields:
-            self.query_one(f"#{field_id(self.step.fields[0].path)}").focus()
+        paths = [f.path for f in self.step.fields if f.when is None or f.when(self.session.draft)]
+        wanted = next((p for p in paths if self.focus_path and under(self.focus_path, p)), paths[0] if paths else None)
+        if wanted:
+            self.query_one(f"#{field_id(wanted)}").focus()
 
     def _field(self, widget_id: str) -> Field:
         return next(f for f in self.step.fields if field_id(f.path) == widget_id)
@@ -178,6 +182,20 @@ class UplinkScreen(NicsScreen):
         self.presence, self.note = presence, note[:60]
         self.redraw()
 
+    @on(DataTable.RowSelected)
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        self.check()
+
+    @work(thread=True, exclusive=True, group="check")
+    def check(self) -> None:
+        """The cluster check of this step's choice (NIC missing on nodes, NIC in two places);
+        its problems join the step's own under the table."""
+        if self.chosen():
+            self.session.check_cluster()
+            self.post_message(Ui(self.show_problems))
+
     def leave(self) -> bool:
         if not self.chosen():  # no uplink NIC: no default VLAN NIC at all
             self.session.draft.set("vlan", None)
@@ -185,64 +203,128 @@ class UplinkScreen(NicsScreen):
 
 
 class NetworksScreen(StepScreen):
+    """An editable list: select an entry to load it into the form; Add, Save, Remove."""
+
     key = "networks"
+    FORM = (("name", "Name"), ("vlan_id", "VLAN ID (empty: untagged)"), ("mode", "Route"),
+            ("cidr", "CIDR (manual route)"), ("gateway", "Gateway (manual route)"))
 
     def body(self) -> ComposeResult:
-        yield Static("VM networks. Fill the form and press Add; select one in the list and press Remove.")
+        yield Static("VM networks. Enter on an entry edits it; fill the form, then Add or Save.")
         yield ListView(id="nets")
-        for label, wid in (("Name", "n-name"), ("VLAN ID", "n-vlan"), ("Route mode (auto/manual)", "n-mode"),
-                           ("CIDR (manual)", "n-cidr"), ("Gateway (manual)", "n-gw")):
-            yield Label(label, classes="label")
-            yield Input(id=wid, compact=True)
+        for key, label in self.FORM:
+            yield Label(label, classes="label", id=f"l-n-{key}")
+            if key == "mode":
+                yield Select([(m, m) for m in ROUTE_MODES], value="none", allow_blank=False, id="n-mode", compact=True)
+            else:
+                yield Input(id=f"n-{key}", compact=True)
+            yield Static("", classes="problem", id=f"p-n-{key}")
         with Horizontal(id="netbuttons"):
             yield Button("Add", id="add", compact=True)
-            yield Button("Remove", id="remove", compact=True)
+            yield Button("Save", id="save", compact=True, disabled=True)
+            yield Button("Remove", id="remove", compact=True, disabled=True)
+            yield Button("New", id="new", compact=True)
         yield Static("", id="probe")
 
-    def on_mount(self) -> None:
-        self.redraw()
-        self.show_problems()
+    editing: int | None = None
 
-    def redraw(self) -> None:
+    async def on_mount(self) -> None:
+        await self.redraw()
+        self.show_form(NetForm())
+        self._mode()
+
+    async def redraw(self) -> None:
         lv = self.query_one("#nets", ListView)
-        lv.clear()
-        for i, n in enumerate(self.session.draft.get("networks", [])):
-            r = n.get("route") or {}
-            lv.append(ListItem(Label(f"{n['name']}  vlan {n.get('vlan_id', '-')}  route {r.get('mode', '-')} {r.get('cidr', '')}"), id=f"net-{i}"))
+        await lv.clear()  # (ListItems carry no ids: a re-add never meets the old ones)
+        nets = self.session.draft.get("networks", [])
+        await lv.extend([ListItem(Label(describe(n)), name=str(i)) for i, n in enumerate(nets)])
+        if not nets:
+            await lv.append(ListItem(Label("(none yet)"), disabled=True))
+
+    def form(self) -> NetForm:
+        v = {k: self.query_one(f"#n-{k}", Input).value for k, _ in self.FORM if k != "mode"}
+        return NetForm(mode=str(self.query_one("#n-mode", Select).value), **v)
+
+    def show_form(self, form: NetForm, editing: int | None = None) -> None:
+        self.editing = editing
+        for key, _ in self.FORM:
+            if key == "mode":
+                self.query_one("#n-mode", Select).value = form.mode
+            else:
+                self.query_one(f"#n-{key}", Input).value = getattr(form, key)
+        self.show_errors({})
+        self.query_one("#save", Button).disabled = editing is None
+        self.query_one("#remove", Button).disabled = editing is None
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, _ in self.FORM:
+            self.query_one(f"#p-n-{key}", Static).update(f"error: {errors[key]}" if key in errors else "")
+
+    @on(Select.Changed, "#n-mode")
+    def _mode(self) -> None:
+        manual = self.query_one("#n-mode", Select).value == "manual"
+        for key in ("cidr", "gateway"):
+            for wid in (f"#l-n-{key}", f"#n-{key}"):
+                self.query_one(wid).display = manual
+
+    @on(ListView.Selected, "#nets")
+    def _edit(self, event: ListView.Selected) -> None:
+        if event.item.name is None:
+            return
+        i = int(event.item.name)
+        self.show_form(form_from_network(self.session.draft.get("networks", [])[i]), i)
+        self.query_one("#n-name", Input).focus()
 
     @on(Button.Pressed, "#add")
-    def _add(self) -> None:
-        v = {k: self.query_one(f"#{k}", Input).value.strip() for k in ("n-name", "n-vlan", "n-mode", "n-cidr", "n-gw")}
-        net: dict = {"name": v["n-name"]}
-        if v["n-vlan"]:
-            net["vlan_id"] = int(v["n-vlan"]) if v["n-vlan"].isdigit() else v["n-vlan"]
-        mode = v["n-mode"] or "auto"
-        net["route"] = {"mode": mode, **({"cidr": v["n-cidr"], "gateway": v["n-gw"]} if mode == "manual" else {})}
-        nets = self.session.draft.get("networks", []) + [net]
-        self.session.draft.set("networks", nets)
-        self.redraw()
+    async def _add(self) -> None:
+        await self._save(None)
+
+    @on(Button.Pressed, "#save")
+    async def _save_pressed(self) -> None:
+        await self._save(self.editing)
+
+    async def _save(self, index: int | None) -> None:
+        form = self.form()
+        errors = self.session.save_network(index, form)
+        if errors:
+            self.show_errors(errors)
+            self.query_one(f"#n-{next(k for k, _ in self.FORM if k in errors)}").focus()
+            return
+        await self.redraw()
+        self.show_form(NetForm())
         self.show_problems()
-        if mode == "auto" and isinstance(net.get("vlan_id"), int):
-            self.probe(net["vlan_id"])
+        if form.mode == "auto" and form.vlan_id.strip().isdigit():
+            self.probe(int(form.vlan_id))
+
+    @on(Button.Pressed, "#new")
+    def _new(self) -> None:
+        self.show_form(NetForm())
+        self.query_one("#n-name", Input).focus()
+
+    @on(Button.Pressed, "#remove")
+    async def _remove(self) -> None:
+        if self.editing is None:
+            return
+        self.session.remove_network(self.editing)
+        await self.redraw()
+        self.show_form(NetForm())
+        self.show_problems()
+
+    class Probed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     @work(thread=True, exclusive=True)
     def probe(self, vid: int) -> None:
         parent = f"{self.session.draft.get('vlan.cluster_network') or 'mgmt'}-br"
-        self.app.call_from_thread(self.query_one("#probe", Static).update, f"probing DHCP on VLAN {vid} ...")
+        self.post_message(self.Probed(f"probing DHCP on VLAN {vid} ..."))
         try:
             offers = self.session.probe_dhcp(parent, vid)
             text = "; ".join(f"VLAN {vid}: {o.server} offers {o.ip}/{o.prefix} router {o.router}" for o in offers) or f"VLAN {vid}: no DHCP offer"
         except Exception as exc:
             text = f"VLAN {vid}: probe failed: {exc}"
-        self.app.call_from_thread(self.query_one("#probe", Static).update, text)
+        self.post_message(self.Probed(text))
 
-    @on(Button.Pressed, "#remove")
-    def _remove(self) -> None:
-        lv = self.query_one("#nets", ListView)
-        if lv.index is None:
-            return
-        nets = self.session.draft.get("networks", [])
-        del nets[lv.index]
-        self.session.draft.set("networks", nets or None)
-        self.redraw()
-        self.show_problems()
+    def on_networks_screen_probed(self, message: "NetworksScreen.Probed") -> None:
+        self.query_one("#probe", Static).update(message.text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
+from tests.wizard_driver import choose, confirm_apply, demo_app, fill, goto, pick_nics, push, settle, start
 
 
 
@@ -49,8 +49,7 @@ async def test_dhcp_path_reconfigures_the_node_and_saves_a_replayable_profile(tm
         await settle(pilot, app, 0.3)
         plan = str(app.screen.query_one("#plan").render())
         assert "create bond mgmt-bo" in plan and "run DHCP on mgmt-br.100" in plan
-        await pilot.press("ctrl+n")  # apply
-        await settle(pilot, app, 0.5)
+        await confirm_apply(pilot, app)
         assert app.screen.key == "apply"
         assert app.session.pending_until is not None
         await pilot.click("#keep")
@@ -100,8 +99,7 @@ async def test_static_path_writes_an_install_config_and_changes_nothing(tmp_path
         await settle(pilot, app, 0.3)
         assert app.screen.key == "review", [p.line() for p in app.session.problems()]
         assert "s3cret-token" not in str(app.screen.query_one("#config").render())
-        await pilot.press("ctrl+n")
-        await settle(pilot, app, 0.3)
+        await confirm_apply(pilot, app)
         await pilot.press("ctrl+n")
         assert app.screen.key == "done"
         assert "profile.yaml" in str(app.screen.query_one("#done").render())
@@ -205,15 +203,15 @@ async def test_cluster_path_shows_nic_presence_probes_vm_networks_and_applies_th
         await settle(pilot, app)
         assert app.screen.key == "networks"
         await fill(pilot, app, "n-name", "vlan200")
-        await fill(pilot, app, "n-vlan", "200")
+        await fill(pilot, app, "n-vlan_id", "200")
+        await choose(pilot, app, "n-mode", "auto")
         await pilot.click("#add")
         await settle(pilot, app, 0.5)
         assert "VLAN 200: 10.0.200.2 offers 10.0.200.31/24 router 10.0.200.1" in str(app.screen.query_one("#probe").render())
         await pilot.press("ctrl+n")
         await settle(pilot, app, 0.3)
         assert app.screen.key == "review", [p.line() for p in app.session.problems()]
-        await pilot.press("ctrl+n")
-        await settle(pilot, app, 0.5)
+        await confirm_apply(pilot, app)
         await pilot.click("#keep")
         await settle(pilot, app, 1.0)
         log = "\n".join(str(line.text) for line in app.screen.query_one("#log").lines)
@@ -235,3 +233,229 @@ def test_kernel_arguments_prefill_the_wizard():
     assert d.get("management.interfaces") == [{"mac": "b8:ca:3a:6a:64:7d"}]
     assert d.get("node.hostname") == "node21"
     assert prefill(Draft(), "quiet splash").data == {"version": 1}
+
+
+def _nets(app) -> list[str]:
+    return [str(item.query_one("Label").render()) for item in app.screen.query_one("#nets").children]
+
+
+UPLINK = {"vlan.cluster_network": "data", "vlan.interfaces": [{"name": "ens1f0"}], "management.interfaces": [{"name": "eno1"}]}
+
+
+async def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
+    """Item 1 (a second network crashed with DuplicateIds) and item 9 (an editable list)."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft=UPLINK)
+        await goto(pilot, app, "networks")
+        for name, vid, mode in (("a", "10", "none"), ("b", "", "none"), ("c", "30", "manual")):
+            await fill(pilot, app, "n-name", name)
+            await fill(pilot, app, "n-vlan_id", vid)
+            await choose(pilot, app, "n-mode", mode)
+            if mode == "manual":
+                await fill(pilot, app, "n-cidr", "10.3.0.0/24")
+                await fill(pilot, app, "n-gateway", "10.3.0.1")
+            await push(pilot, app, "add")
+            await settle(pilot, app)
+            assert app.screen.query_one("#n-name").value == ""  # the form is cleared after Add
+        assert _nets(app) == ["a  VLAN 10  no route", "b  untagged  no route", "c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"]
+        lv = app.screen.query_one("#nets")
+        lv.focus()
+        lv.index = 1
+        await pilot.press("enter")  # edit b
+        await settle(pilot, app)
+        assert app.screen.query_one("#n-name").value == "b" and app.screen.query_one("#n-name").has_focus
+        await fill(pilot, app, "n-vlan_id", "20")
+        await push(pilot, app, "save")
+        await settle(pilot, app)
+        assert _nets(app)[1] == "b  VLAN 20  no route"
+        for expected in (["b  VLAN 20  no route", "c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"], ["c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"], ["(none yet)"]):
+            lv = app.screen.query_one("#nets")
+            lv.focus()
+            lv.index = 0
+            await pilot.press("enter")
+            await settle(pilot, app)
+            await push(pilot, app, "remove")
+            await settle(pilot, app)
+            assert _nets(app) == expected
+        assert app.session.draft.get("networks") is None
+
+
+async def test_a_loaded_profile_with_two_networks_can_be_edited(tmp_path):
+    app = demo_app(tmp_path / "out")
+    nets = [{"name": "a", "vlan_id": 10}, {"name": "b", "vlan_id": 20}]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft={**UPLINK, "networks": nets})
+        await goto(pilot, app, "networks")
+        await goto(pilot, app, "review")
+        await goto(pilot, app, "networks")
+        assert len(_nets(app)) == 2
+        await fill(pilot, app, "n-name", "c")
+        await fill(pilot, app, "n-vlan_id", "30")
+        await push(pilot, app, "add")
+        await settle(pilot, app)
+        assert len(_nets(app)) == 3
+
+
+async def test_an_invalid_vm_network_is_not_added_and_the_error_is_next_to_its_field(tmp_path):
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft=UPLINK)
+        await goto(pilot, app, "networks")
+        await fill(pilot, app, "n-name", "x")
+        await choose(pilot, app, "n-mode", "auto")  # untagged with a route: refused
+        await push(pilot, app, "add")
+        await settle(pilot, app)
+        assert app.session.draft.get("networks") is None
+        assert "untagged network has no route settings" in str(app.screen.query_one("#p-n-mode").render())
+        assert app.screen.query_one("#n-name").value == "x"  # kept, to fix
+
+
+NODE = {"management.interfaces": [{"name": "eno1"}], "management.ipv4.method": "dhcp", "node.hostname": "harvester-node-0"}
+
+
+async def _to_review(pilot, app, draft: dict) -> None:
+    await start(pilot, app, draft=draft)
+    await goto(pilot, app, "review")
+    await settle(pilot, app, 0.3)
+
+
+def _text(app, wid: str) -> str:
+    return str(app.screen.query_one(f"#{wid}").render())
+
+
+async def test_apply_needs_a_confirmation_page_and_a_typed_yes(tmp_path):
+    """Item 2: Ctrl+N on Review no longer applies; the page lists what will happen."""
+    app = demo_app(tmp_path / "out")
+    before = app.session.host.snapshot()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_review(pilot, app, {**NODE, "node.hostname": "node7", "harvester": "v1.8",
+                                      "vlan.cluster_network": "data", "vlan.interfaces": [{"name": "ens1f1"}]})
+        await pilot.press("ctrl+n")
+        await settle(pilot, app, 0.3)
+        assert app.screen.key == "confirm"
+        text = _text(app, "summary")
+        for want in ("eno1 - your SSH session - loses 10.0.0.11/24", "enslave eno1 to mgmt-bo",
+                     "create clusternetworks/data", str(tmp_path / "out" / "profile.yaml"),
+                     "warning: vlan.interfaces: ens1f1 is free on 2 of 3 cluster nodes only",
+                     "the profile targets v1.8 but the cluster runs v1.9", "matches no node of the cluster"):
+            assert want in text, want
+        await pilot.press("ctrl+n")  # the key of every other screen does not apply
+        await settle(pilot, app)
+        assert app.screen.key == "confirm"
+        await pilot.press("n", "o", "enter")
+        await settle(pilot, app)
+        assert app.screen.key == "confirm" and app.session.host.snapshot() == before
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        assert app.screen.key == "review"
+        await confirm_apply(pilot, app)
+        assert app.screen.key == "apply" and app.session.pending_until is not None
+
+
+async def test_ctrl_q_asks_and_says_nothing_changed(tmp_path):
+    """Item 3: Ctrl+Q asks; Escape stays; y quits with the exit code of 'not applied'."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft=NODE)
+        await pilot.press("ctrl+q")
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "QuitScreen"
+        assert "NOT APPLIED: this node's network was not changed." in _text(app, "quit")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen.key == "nics"
+        await pilot.press("ctrl+q", "y")
+        await settle(pilot, app)
+    assert app.return_code == 3
+
+
+async def test_ctrl_q_during_the_countdown_says_what_happens_and_reverts(tmp_path):
+    """Item 3: during keep-or-revert, Ctrl+Q says the change is not confirmed; r reverts, then quits."""
+    app = demo_app(tmp_path / "out")
+    before = app.session.host.snapshot()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_review(pilot, app, NODE)
+        await confirm_apply(pilot, app)
+        assert app.session.pending_until is not None
+        await pilot.press("ctrl+q")
+        await settle(pilot, app)
+        assert "NOT confirmed" in _text(app, "quit") and "revert it now" in _text(app, "quit")
+        await pilot.press("y")  # not offered: nothing happens
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "QuitScreen"
+        await pilot.press("r")
+        await settle(pilot, app, 0.5)
+    assert app.return_code == 1 and app.session.result.network == "reverted"
+    assert app.session.host.snapshot() == before
+
+
+@pytest.mark.parametrize("draft, in_review, done_line, code", [
+    ({**NODE, "node.hostname": "node7", "vlan.cluster_network": "data", "vlan.interfaces": [{"name": "ens1f1"}]},
+     ["matches no node of the cluster", "ens1f1 is free on 2 of 3 cluster nodes only"], "Cluster: NOT complete", 2),
+    (NODE, [], "Cluster: nothing to send", 0),
+])
+async def test_cluster_checks_run_at_review_and_done_says_what_was_not_done(tmp_path, draft, in_review, done_line, code):
+    """Item 4: the cluster's problems show before Apply; Done and the exit code say the outcome."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_review(pilot, app, draft)
+        await settle(pilot, app, 0.5)
+        items = [str(i.query_one("Label").render()) for i in app.screen.query_one("#all-problems").children]
+        for want in in_review:
+            assert any(want in line for line in items), (want, items)
+        await confirm_apply(pilot, app)
+        await pilot.click("#keep")
+        await settle(pilot, app, 2.5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.key == "done"
+        text = _text(app, "done")
+        assert done_line in text and f"Exit code {code}." in text
+        await pilot.press("ctrl+q", "y")
+        await settle(pilot, app)
+    assert app.return_code == code
+
+
+async def test_uplink_step_shows_the_cluster_check(tmp_path):
+    """Item 4: at the step itself, the uplink NIC missing on a node is a warning under the table."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft={**NODE, "vlan.cluster_network": "data"})
+        await goto(pilot, app, "uplink")
+        await pick_nics(pilot, app, ["ens1f1"])
+        await settle(pilot, app, 0.5)
+        assert "ens1f1 is free on 2 of 3 cluster nodes only" in _text(app, "problems")
+
+
+async def test_after_revert_done_says_so_and_back_is_allowed(tmp_path):
+    """Item 8: Done says the profile was reverted (not a plain replay offer); Back returns to Review."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_review(pilot, app, NODE)
+        await confirm_apply(pilot, app)
+        await pilot.click("#revert")
+        await settle(pilot, app, 0.5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        text = _text(app, "done")
+        assert "REVERTED" in text and "To try this profile again" in text and "Replay this session" not in text
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        assert app.screen.key == "review"
+
+
+async def test_a_jump_from_review_focuses_the_faulty_field(tmp_path):
+    """Item 11: Enter on a problem lands on its field, not on the screen's first."""
+    app = demo_app(tmp_path / "out")
+    draft = {**NODE, "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.21/24"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_review(pilot, app, draft)
+        lv = app.screen.query_one("#all-problems")
+        names = [i.name for i in lv.children]
+        assert "management.ipv4.gateway" in names, names
+        lv.focus()
+        lv.index = names.index("management.ipv4.gateway")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.screen.key == "ipv4" and app.screen.query_one("#f-management-ipv4-gateway").has_focus

@@ -31,10 +31,14 @@ def run(args) -> int:
     from screens.app import WizardApp, console_env
 
     console_env()
-    WizardApp(session).run()
+    app = WizardApp(session)
+    app.run()
+    lines, code = session.outcome()  # says what was not done; the exit code agrees
     for path in session.written:
         print(path)
-    return 0
+    for line in lines:
+        print(line)
+    return code if app.return_code in (0, None) else app.return_code
 
 
 def demo_session(out: str, draft=None, delay: float = 0.15):

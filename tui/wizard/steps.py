@@ -84,6 +84,7 @@ STEPS: tuple[Step, ...] = (
         Field("install.ssh_authorized_keys", "SSH keys", "lines"),
     ), install_only=True),
     Step("review", "Review", ()),
+    Step("confirm", "Confirm", ()),
     Step("apply", "Apply", ()),
     Step("done", "Done", ()),
 )
@@ -104,4 +105,5 @@ def step_for_path(path: str, install_config: bool) -> Step | None:
 
 
 def under(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+    """``networks[0].name`` and ``networks (default/vlan200)`` (the cluster check's) are under ``networks``."""
+    return path == prefix or path.startswith((prefix + ".", prefix + "[", prefix + " ("))
