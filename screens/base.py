@@ -3,6 +3,7 @@ and the key bar (whose keys can be clicked). Imports only the widgets the first 
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -11,7 +12,8 @@ from textual.widgets import Static
 
 from screens.keybar import KeyBar
 from tui.wizard.draft import Draft
-from tui.wizard.steps import STEPS
+from tui.wizard.glyphs import console_text
+from tui.wizard.steps import STEPS, step_for_path, under
 
 
 def _step(key: str):
@@ -53,15 +55,35 @@ class StepScreen(Screen):
     def on_mount(self) -> None:
         self.show_problems()
 
+    def field_paths(self) -> set[str]:
+        """Paths shown next to a field of this screen (their problems show there, once)."""
+        return set()
+
     def show_problems(self) -> None:
         if not self.step.prefixes:
             return
-        problems = Draft.under(self.session.problems(), self.step.prefixes)
-        text = "\n".join(f"{'error' if p.is_error else 'warning'}: {p.path}: {p.message}" for p in problems)
-        self.query_one("#problems", Static).update(text)
+        shown = tuple(self.field_paths())
+        problems = [p for p in Draft.under(self.session.problems(), self.step.prefixes)
+                    if not any(under(p.path, f) for f in shown)]
+        self.query_one("#problems", Static).update(problem_text(problems))
+
+    def own_errors(self) -> list:
+        """Errors fixed on this step (a problem belongs to the step with its longest prefix)."""
+        mine = step_for_path
+        return [p for p in self.session.problems()
+                if p.is_error and (s := mine(p.path, self.session.install_config)) and s.key == self.key]
 
     def leave(self) -> bool:
+        """Next is refused while this step has errors; the focus goes to the first one."""
+        errors = self.own_errors()
+        if errors:
+            self.app.notify(f"fix this screen first: {console_text(errors[0].line())}", severity="error")
+            self.focus_problem(errors[0].path)
+            return False
         return True
+
+    def focus_problem(self, path: str) -> None:
+        pass
 
     def ui(self, fn, *args) -> None:
         """From a worker thread: run ``fn(*args)`` on the UI thread (posted, never waited for)."""
@@ -69,6 +91,17 @@ class StepScreen(Screen):
 
     def on_ui(self, message: Ui) -> None:
         message.fn(*message.args)
+
+
+def problem_text(problems, with_path: bool = True) -> Text:
+    """Errors with a red "error:", warnings with a yellow "warning:" (not the error colour)."""
+    out = Text()
+    for i, p in enumerate(problems):
+        if i:
+            out.append("\n")
+        out.append("error:" if p.is_error else "warning:", "bold red" if p.is_error else "yellow")
+        out.append(" " + console_text(f"{p.path}: {p.message}" if with_path else p.message))
+    return out
 
 
 def field_id(path: str) -> str:

@@ -181,6 +181,8 @@ class ApplyScreen(StepScreen):
         out = s.apply_network(lambda event, text: self.log_line(f"{event}: {text}"), CONFIRM_SECONDS)
         for line in apply_messages(out):
             self.log_line(line)
+        if s.result.address:
+            self.log_line(f"the node's address is now {s.result.address}")
         self.ui(self._start_countdown if out.ok and out.pending_until else self._finished)
 
     @property

@@ -9,14 +9,27 @@ from textual.message import Message
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView, Select, Static, TextArea
 
-from screens.base import StepScreen, Ui, field_id
+from screens.base import StepScreen, Ui, field_id, problem_text
 from tui.wizard.draft import parse_field, show_field
 from tui.wizard.networks import ROUTE_MODES, NetForm, describe, form_from_network
 from tui.wizard.steps import Field, under
 
 
+class _Bad:
+    """A field's text that does not parse, shown like a problem."""
+
+    is_error = True
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path, self.message = path, message
+
+
 class FormScreen(StepScreen):
     """Fields from the step's table; each edit goes to the draft and is checked at once."""
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.unparsed: dict[str, str] = {}  # path -> why its text is not a value
 
     def body(self) -> ComposeResult:
         for f in self.step.fields:
@@ -51,24 +64,62 @@ class FormScreen(StepScreen):
     def _changed(self, event) -> None:
         widget = event.control if hasattr(event, "control") else event.text_area
         f = self._field(widget.id)
-        text = widget.text if isinstance(widget, TextArea) else ("" if widget.value is None else str(widget.value))
-        msg = self.query_one(f"#p-{widget.id}", Static)
-        try:
-            self.session.draft.set(f.path, parse_field(f.kind, text))
-        except ValueError as exc:
-            msg.update(f"error: {f.path}: {exc}")
+        if not self._take(f):
             return
         self.refresh_fields()
 
+    def _text(self, f: Field) -> str:
+        widget = self.query_one(f"#{field_id(f.path)}")
+        return widget.text if isinstance(widget, TextArea) else ("" if widget.value is None else str(widget.value))
+
+    def _take(self, f: Field) -> bool:
+        """The field's text into the draft; a text that is not even of the field's kind (MTU
+        "abc") stays on the screen as an error and blocks Next."""
+        try:
+            self.session.draft.set(f.path, parse_field(f.kind, self._text(f)))
+        except ValueError as exc:
+            self.unparsed[f.path] = str(exc)
+            self.query_one(f"#p-{field_id(f.path)}", Static).update(problem_text([_Bad(f.path, str(exc))], False))
+            return False
+        self.unparsed.pop(f.path, None)
+        return True
+
     def refresh_fields(self) -> None:
+        # A field the choices hide is not in the profile (static -> DHCP drops the address);
+        # shown again, what it still holds counts again.
+        for f in self.step.fields:
+            shown = f.when is None or f.when(self.session.draft)
+            if not shown:
+                self.session.draft.set(f.path, None)
+                self.unparsed.pop(f.path, None)
+            elif not self.query_one(f"#{field_id(f.path)}").display:
+                self._take(f)
         problems = self.session.problems()
         for f in self.step.fields:
             shown = f.when is None or f.when(self.session.draft)
             for wid in (field_id(f.path), f"l-{field_id(f.path)}", f"p-{field_id(f.path)}", f"h-{field_id(f.path)}"):
                 self.query_one(f"#{wid}").display = shown and (bool(f.help) or not wid.startswith("h-"))
-            mine = [p for p in problems if p.path == f.path]
-            self.query_one(f"#p-{field_id(f.path)}", Static).update("\n".join(f"{'error' if p.is_error else 'warning'}: {p.message}" for p in mine))
+            if f.path in self.unparsed:
+                continue
+            mine = [p for p in problems if under(p.path, f.path)]  # node.dns[1] shows at node.dns
+            self.query_one(f"#p-{field_id(f.path)}", Static).update(problem_text(mine, with_path=False))
         self.show_problems()
+
+    def leave(self) -> bool:
+        if self.unparsed:
+            path, message = next(iter(self.unparsed.items()))
+            self.app.notify(f"fix this screen first: {path}: {message}", severity="error")
+            self.focus_problem(path)
+            return False
+        return super().leave()
+
+    def field_paths(self) -> set[str]:
+        return {f.path for f in self.step.fields if f.when is None or f.when(self.session.draft)}
+
+    def focus_problem(self, path: str) -> None:
+        wanted = next((p for p in sorted(self.field_paths(), key=len, reverse=True) if under(path, p)), None)
+        if wanted:
+            self.query_one(f"#{field_id(wanted)}").focus()
 
 
 class NicsScreen(StepScreen):

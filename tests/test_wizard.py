@@ -23,7 +23,8 @@ async def test_dhcp_path_reconfigures_the_node_and_saves_a_replayable_profile(tm
         await pilot.press("down", "enter")  # reconfigure this node
         await settle(pilot, app)
         assert app.screen.key == "nics"
-        await pick_nics(pilot, app, ["ens1f0", "ens1f1"])
+        assert "selected: eno1" in str(app.screen.query_one("#chosen").render())  # what the node uses now
+        await pick_nics(pilot, app, ["eno1", "ens1f0", "ens1f1"])
         assert "selected: ens1f0, ens1f1" in str(app.screen.query_one("#chosen").render())
         await pilot.press("ctrl+n")  # bond
         await choose(pilot, app, "f-management-bond-mode", "802.3ad")
@@ -35,6 +36,7 @@ async def test_dhcp_path_reconfigures_the_node_and_saves_a_replayable_profile(tm
         await fill(pilot, app, "f-management-mtu", "9000")
         await pilot.press("ctrl+n")  # ipv4: dhcp + probe
         assert app.screen.key == "ipv4"
+        await choose(pilot, app, "f-management-ipv4-method", "dhcp")
         await pilot.click("#probe-dhcp")
         await settle(pilot, app, 0.3)
         offer = str(app.screen.query_one("#offer").render())
@@ -81,8 +83,8 @@ async def test_static_path_writes_an_install_config_and_changes_nothing(tmp_path
         await choose(pilot, app, "f-management-ipv4-method", "static")
         assert app.screen.query_one("#f-management-ipv4-address").display
         await fill(pilot, app, "f-management-ipv4-address", "10.0.0.300/24")
-        assert "not a valid" in str(app.screen.query_one("#p-f-management-ipv4-address").render()).lower() or \
-            "error" in str(app.screen.query_one("#problems").render())
+        assert "is not an IPv4 address" in str(app.screen.query_one("#p-f-management-ipv4-address").render())
+        assert "is not an IPv4 address" not in str(app.screen.query_one("#problems").render())  # once, at its field
         await fill(pilot, app, "f-management-ipv4-address", "10.0.0.21/24")
         await fill(pilot, app, "f-management-ipv4-gateway", "10.0.0.1")
         await pilot.press("ctrl+n")
@@ -116,13 +118,11 @@ async def test_static_path_writes_an_install_config_and_changes_nothing(tmp_path
 async def test_review_jumps_to_the_step_of_a_problem(tmp_path):
     app = demo_app(tmp_path / "out")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("down", "enter")
-        await settle(pilot, app)
-        for _ in range(7):
-            await pilot.press("ctrl+n")
-            await settle(pilot, app)
-        assert app.screen.key == "review"
+        await start(pilot, app, install=True)  # (reconfigure mode would start with the node's NIC)
+        assert app.screen.key == "nics"
+        await pilot.press("ctrl+n")
+        assert app.screen.key == "nics"  # no NIC chosen: Next is refused on the screen itself
+        await goto(pilot, app, "review")
         await pilot.press("ctrl+n")
         assert app.screen.key == "review"  # problems block apply
         lv = app.screen.query_one("#all-problems")
@@ -184,7 +184,7 @@ async def test_cluster_path_shows_nic_presence_probes_vm_networks_and_applies_th
         await settle(pilot, app)
         await pilot.press("down", "enter")
         await settle(pilot, app)
-        await pick_nics(pilot, app, ["eno1"])
+        assert "selected: eno1" in str(app.screen.query_one("#chosen").render())  # what the node uses now
         for _ in range(4):  # bond, vlan, ipv4, node
             await pilot.press("ctrl+n")
             await settle(pilot, app)
@@ -459,3 +459,96 @@ async def test_a_jump_from_review_focuses_the_faulty_field(tmp_path):
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.screen.key == "ipv4" and app.screen.query_one("#f-management-ipv4-gateway").has_focus
+
+
+async def test_reconfigure_starts_from_the_node_not_from_placeholders(tmp_path):
+    """Item 5: hostname, NIC, address and gateway come from the node; a placeholder reads as one."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        await goto(pilot, app, "ipv4")
+        assert app.screen.query_one("#f-management-ipv4-method").value == "static"
+        assert app.screen.query_one("#f-management-ipv4-address").value == "10.0.0.11/24"
+        assert app.screen.query_one("#f-management-ipv4-gateway").value == "10.0.0.1"
+        await goto(pilot, app, "node")
+        assert app.screen.query_one("#f-node-hostname").value == "demo-node"
+        await goto(pilot, app, "vlan")
+        assert app.screen.query_one("#f-management-mtu").placeholder == "(empty: 1500)"
+
+
+async def test_static_then_dhcp_drops_the_hidden_address(tmp_path):
+    """Item 7: what the choice hides is not in the profile, so Review does not reject it."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft=NODE)
+        await goto(pilot, app, "ipv4")
+        await choose(pilot, app, "f-management-ipv4-method", "static")
+        await fill(pilot, app, "f-management-ipv4-address", "10.0.0.300/24")
+        await choose(pilot, app, "f-management-ipv4-method", "dhcp")
+        assert app.session.draft.get("management.ipv4") == {"method": "dhcp"}
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.key == "node"
+        assert not [p for p in app.session.problems() if p.is_error], [p.line() for p in app.session.problems()]
+        await goto(pilot, app, "ipv4")  # shown again, the field's text counts again
+        await choose(pilot, app, "f-management-ipv4-method", "static")
+        await fill(pilot, app, "f-management-ipv4-address", "10.0.0.21/24")
+        await choose(pilot, app, "f-management-ipv4-method", "dhcp")
+        await choose(pilot, app, "f-management-ipv4-method", "static")
+        assert app.session.draft.get("management.ipv4.address") == "10.0.0.21/24"
+
+
+@pytest.mark.parametrize("step, widget, text, message", [
+    ("vlan", "f-management-mtu", "10000", "10000"),
+    ("vlan", "f-management-mtu", "abc", "'abc' is not a whole number"),
+    ("vlan", "f-management-vlan_id", "5000", "5000"),
+    ("ipv4", "f-management-ipv4-gateway", "10.0.0.999", "10.0.0.999"),
+    ("node", "f-node-dns", "not-an-ip", "not-an-ip"),
+    ("bond", "f-management-bond-miimon", "-5", "-5"),
+])
+async def test_an_error_blocks_next_on_its_screen_shown_once_at_its_field(tmp_path, step, widget, text, message):
+    """Item 10: MTU 10000 no longer passes on to Review; the error is next to the field, once."""
+    app = demo_app(tmp_path / "out")
+    draft = {**NODE, "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.21/24",
+             "management.ipv4.gateway": "10.0.0.1"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft=draft)
+        await goto(pilot, app, step)
+        await fill(pilot, app, widget, text)
+        await settle(pilot, app)
+        at_field = _text(app, f"p-{widget}")
+        assert at_field.startswith("error: ") and message in at_field, at_field
+        assert message not in _text(app, "problems")
+        other = app.screen.query_one("Input")
+        other.focus()
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.key == step and app.screen.query_one(f"#{widget}").has_focus
+
+
+async def test_warnings_are_not_in_the_error_colour(tmp_path):
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft=NODE)  # eno1 is 1 Gb/s: a warning
+        problems = app.screen.query_one("#problems").render()
+        assert str(problems).startswith("warning:")
+        styles = {str(span.style) for span in problems.spans}
+        assert not any("red" in s for s in styles), styles
+        await pilot.press("ctrl+n")  # a warning does not block
+        await settle(pilot, app)
+        assert app.screen.key == "bond"
+
+
+async def test_after_a_dhcp_apply_the_address_the_node_got_is_shown(tmp_path):
+    """Item 6: on the apply screen and on Done."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_review(pilot, app, {**NODE, "management.vlan_id": 100})
+        await confirm_apply(pilot, app)
+        log = "\n".join(str(line.text) for line in app.screen.query_one("#log").lines)
+        assert "the node's address is now 10.0.100.57/24" in log
+        await pilot.click("#keep")
+        await settle(pilot, app, 0.5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert "The node's address is now 10.0.100.57/24." in _text(app, "done")

@@ -44,6 +44,15 @@ class Session:
         check = self.last_cluster_check()
         return out + (check.problems if check else [])
 
+    def prefill_from_node(self) -> list[str]:
+        """Reconfigure mode: what the node has now fills what the draft lacks; the paths set."""
+        from tui.wizard.prefill import from_node
+
+        values = from_node(self.draft.data, self.inventory(), self.host.snapshot())
+        for path, value in values.items():
+            self.draft.set(path, value)
+        return list(values)
+
     def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list:
         return self.host.probe_dhcp(ifname, vlan, timeout)
 

@@ -37,7 +37,7 @@ def _bond_fields(base: str) -> tuple[Field, ...]:
               when=(lambda d, modes=modes: (d.get(mode) or "active-backup") in modes))
         for name, modes in OPTION_MODES.items() if modes and name in ("lacp_rate", "xmit_hash_policy", "primary", "ad_select", "min_links")
     )
-    return (Field(mode, "Bond mode", "select", BOND_MODES, default="active-backup"), Field(f"{base}.bond.miimon", "MII monitor (ms)", "int", placeholder="100")) + opts
+    return (Field(mode, "Bond mode", "select", BOND_MODES, default="active-backup"), Field(f"{base}.bond.miimon", "MII monitor (ms)", "int", placeholder="(empty: 100)")) + opts
 
 
 def _static(d) -> bool:
@@ -57,16 +57,16 @@ STEPS: tuple[Step, ...] = (
     Step("nics", "Management NICs", ("management", "management.interfaces")),
     Step("bond", "Bond", ("management.bond",), _bond_fields("management")),
     Step("vlan", "VLAN and MTU", ("management.vlan_id", "management.mtu"), (
-        Field("management.vlan_id", "Management VLAN ID", "int", placeholder="0", help="0 or 1: untagged; 2-4094: the node IP goes on mgmt-br.<id>"),
-        Field("management.mtu", "MTU", "int", placeholder="0", help="0: the default (1500); 576-9000"),
+        Field("management.vlan_id", "Management VLAN ID", "int", placeholder="(empty: untagged)", help="0 or 1: untagged; 2-4094: the node IP goes on mgmt-br.<id>"),
+        Field("management.mtu", "MTU", "int", placeholder="(empty: 1500)", help="0: the default (1500); 576-9000"),
     )),
     Step("ipv4", "IPv4", ("management.ipv4",), (
         Field("management.ipv4.method", "Method", "select", ("dhcp", "static")),
-        Field("management.ipv4.address", "Address (CIDR)", when=_static, placeholder="10.0.100.11/24", help="e.g. 10.0.100.11/24"),
+        Field("management.ipv4.address", "Address (CIDR)", when=_static, placeholder="(required)", help="e.g. 10.0.100.11/24"),
         Field("management.ipv4.gateway", "Gateway", when=_static),
     )),
     Step("node", "Node", ("node",), (
-        Field("node.hostname", "Hostname", placeholder="node1"),
+        Field("node.hostname", "Hostname", placeholder="(required)"),
         Field("node.dns", "DNS servers", "list", help="comma separated"),
         Field("node.ntp", "NTP servers", "list", help="comma separated"),
     )),
