@@ -36,8 +36,9 @@ class FormScreen(StepScreen):
             yield Label(f.label, classes="label", id=f"l-{field_id(f.path)}")
             value = self.session.draft.get(f.path)
             if f.kind == "select":
-                default = value if value is not None else (f.default or f.choices[0])
-                yield Select([(c, c) for c in f.choices], value=default, allow_blank=False, id=field_id(f.path), compact=True)
+                choices = f.options(self.session.draft)
+                default = value if value in choices else (f.default or choices[0])
+                yield Select([(c, c) for c in choices], value=default, allow_blank=False, id=field_id(f.path), compact=True)
             elif f.kind == "lines":
                 yield TextArea(show_field(f.kind, value), id=field_id(f.path), compact=True)
             else:
@@ -48,7 +49,7 @@ class FormScreen(StepScreen):
     def on_mount(self) -> None:
         for f in self.step.fields:
             if f.kind == "select" and self.session.draft.get(f.path) is None:
-                self.session.draft.set(f.path, self.query_one(f"#{field_id(f.path)}", Select).value)
+                self._take(f)
         self.refresh_fields()
         paths = [f.path for f in self.step.fields if f.when is None or f.when(self.session.draft)]
         wanted = next((p for p in paths if self.focus_path and under(self.focus_path, p)), paths[0] if paths else None)

@@ -30,7 +30,7 @@ async def test_dhcp_path_reconfigures_the_node_and_saves_a_replayable_profile(tm
         await choose(pilot, app, "f-management-bond-mode", "802.3ad")
         assert app.screen.query_one("#f-management-bond-options-lacp_rate").display  # appears with 802.3ad
         assert not app.screen.query_one("#f-management-bond-options-primary").display
-        await fill(pilot, app, "f-management-bond-options-lacp_rate", "fast")
+        await choose(pilot, app, "f-management-bond-options-lacp_rate", "fast")
         await pilot.press("ctrl+n")  # vlan / mtu
         await fill(pilot, app, "f-management-vlan_id", "100")
         await fill(pilot, app, "f-management-mtu", "9000")
@@ -552,3 +552,25 @@ async def test_after_a_dhcp_apply_the_address_the_node_got_is_shown(tmp_path):
         await pilot.press("ctrl+n")
         await settle(pilot, app)
         assert "The node's address is now 10.0.100.57/24." in _text(app, "done")
+
+
+@pytest.mark.parametrize("mode, option, choices, help_word", [
+    ("802.3ad", "lacp_rate", ["(default)", "slow", "fast"], "LACP"),
+    ("802.3ad", "xmit_hash_policy", ["(default)", "layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac"], "packet"),
+    ("802.3ad", "ad_select", ["(default)", "stable", "bandwidth", "count"], "aggregator"),
+    ("active-backup", "primary", ["(default)", "ens1f0", "ens1f1"], "NIC"),
+])
+async def test_bond_options_are_choices_with_a_line_of_help(tmp_path, mode, option, choices, help_word):
+    """Item 12: mode-specific options are choices (primary: the bond's own NICs)."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft={**NODE, "management.interfaces": [{"name": "ens1f0"}, {"name": "ens1f1"}]})
+        await goto(pilot, app, "bond")
+        await choose(pilot, app, "f-management-bond-mode", mode)
+        select = app.screen.query_one(f"#f-management-bond-options-{option}")
+        assert select.display and [v for _, v in select._options] == choices
+        assert help_word in _text(app, f"h-f-management-bond-options-{option}")
+        assert app.session.draft.get(f"management.bond.options.{option}") is None  # (default): left out
+        await choose(pilot, app, f"f-management-bond-options-{option}", choices[2])
+        assert app.session.draft.get(f"management.bond.options.{option}") == choices[2]
+        assert app.screen.query_one("#f-management-bond-options-min_links").display == (mode == "802.3ad")

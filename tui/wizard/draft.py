@@ -103,6 +103,8 @@ class Draft:
 def parse_field(kind: str, text: str):
     """A form field's text as profile data; ValueError with an operator-readable message."""
     text = text.strip()
+    if kind == "select" and text == "(default)":  # tui.wizard.steps.DEFAULT_CHOICE: left out
+        return None
     if kind in ("text", "password", "select"):
         return text or None
     if kind == "int":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tui.model.bond import BOND_MODES, OPTION_MODES
+from tui.model.bond import BOND_MODES, OPTION_MODES, OPTION_VALUES
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,13 @@ class Field:
     when: Callable[[object], bool] | None = None  # draft -> shown?
     default: str | None = None  # a select's value when the draft has none
     placeholder: str = ""
+    choices_from: Callable[[object], tuple[str, ...]] | None = None  # draft -> choices (primary: the bond's NICs)
+
+    def options(self, draft) -> tuple[str, ...]:
+        """A select's choices now; ``DEFAULT_CHOICE`` first where the option may be left out."""
+        if self.choices_from is None:
+            return self.choices
+        return (DEFAULT_CHOICE,) + tuple(c for c in self.choices_from(draft) if c)
 
 
 @dataclass(frozen=True)
@@ -30,14 +37,34 @@ class Step:
     install_only: bool = False
 
 
+DEFAULT_CHOICE = "(default)"  # a select's entry for "leave the option out"
+
+OPTION_HELP = {
+    "lacp_rate": ("select", "how often LACP partners talk: slow (every 30 s) or fast (every 1 s)"),
+    "xmit_hash_policy": ("select", "what picks the NIC for a packet: layer2 (MACs), layer2+3, layer3+4 (spreads flows best)"),
+    "ad_select": ("select", "which aggregator is used: stable (default), bandwidth or count (of NICs)"),
+    "min_links": ("int", "the bond is up only while at least this many NICs are (empty: 0)"),
+    "primary": ("select", "the NIC that carries the traffic while its link is up"),
+}
+
+
+def _bond_nics(base: str):
+    return lambda d: tuple(s.get("name") for s in d.get(f"{base}.interfaces", []) if s.get("name"))
+
+
 def _bond_fields(base: str) -> tuple[Field, ...]:
     mode = f"{base}.bond.mode"
     opts = tuple(
-        Field(f"{base}.bond.options.{name}", name, "text",
-              when=(lambda d, modes=modes: (d.get(mode) or "active-backup") in modes))
-        for name, modes in OPTION_MODES.items() if modes and name in ("lacp_rate", "xmit_hash_policy", "primary", "ad_select", "min_links")
+        Field(f"{base}.bond.options.{name}", name, kind,
+              ((DEFAULT_CHOICE,) + tuple(v for v in OPTION_VALUES.get(name, ()) if not v.isdigit())) if kind == "select" else (),
+              help, when=(lambda d, modes=OPTION_MODES[name]: (d.get(mode) or "active-backup") in modes),
+              choices_from=_bond_nics(base) if name == "primary" else None)
+        for name, (kind, help) in OPTION_HELP.items()
     )
-    return (Field(mode, "Bond mode", "select", BOND_MODES, default="active-backup"), Field(f"{base}.bond.miimon", "MII monitor (ms)", "int", placeholder="(empty: 100)")) + opts
+    return (Field(mode, "Bond mode", "select", BOND_MODES, default="active-backup",
+                  help="802.3ad (LACP) needs the switch ports in one LAG; active-backup needs nothing"),
+            Field(f"{base}.bond.miimon", "MII monitor (ms)", "int", placeholder="(empty: 100)",
+                  help="how often the NICs' links are checked")) + opts
 
 
 def _static(d) -> bool:
