@@ -39,16 +39,22 @@ class FormScreen(StepScreen):
                 choices = f.options(self.session.draft)
                 default = value if value in choices else (f.default or choices[0])
                 yield Select([(c, c) for c in choices], value=default, allow_blank=False, id=field_id(f.path), compact=True)
+            elif f.kind == "disk" and self.session.disks():
+                options = [(d.label(), d.path) for d in self.session.disks()]
+                if value and value not in [v for _, v in options]:
+                    options.insert(0, (f"{value}  (from the profile; not on this machine)", value))
+                yield Select(options, value=value or options[0][1], allow_blank=False, id=field_id(f.path), compact=True)
             elif f.kind == "lines":
                 yield TextArea(show_field(f.kind, value), id=field_id(f.path), compact=True)
             else:
-                yield Input(show_field(f.kind, value), password=f.kind == "password", id=field_id(f.path), compact=True, placeholder=f.placeholder)
+                yield Input(show_field(f.kind, value), password=f.kind in ("password", "again"), id=field_id(f.path),
+                            compact=True, placeholder=f.placeholder)
             yield Static(f.help, classes="help", id=f"h-{field_id(f.path)}")
             yield Static("", classes="problem", id=f"p-{field_id(f.path)}")
 
     def on_mount(self) -> None:
         for f in self.step.fields:
-            if f.kind == "select" and self.session.draft.get(f.path) is None:
+            if f.kind in ("select", "disk") and self.session.draft.get(f.path) is None:
                 self._take(f)
         self.refresh_fields()
         paths = [f.path for f in self.step.fields if f.when is None or f.when(self.session.draft)]
@@ -77,13 +83,30 @@ class FormScreen(StepScreen):
         """The field's text into the draft; a text that is not even of the field's kind (MTU
         "abc") stays on the screen as an error and blocks Next."""
         try:
-            self.session.draft.set(f.path, parse_field(f.kind, self._text(f)))
+            if f.kind == "again":
+                self._check_again(f)
+                return True
+            self.session.draft.set(f.path, parse_field("select" if f.kind == "disk" else f.kind, self._text(f)))
+            again = next((a for a in self.step.fields if a.kind == "again" and a.path == f.path + "_again"), None)
+            if again:
+                self._check_again(again)
         except ValueError as exc:
             self.unparsed[f.path] = str(exc)
             self.query_one(f"#p-{field_id(f.path)}", Static).update(problem_text([_Bad(f.path, str(exc))], False))
             return False
         self.unparsed.pop(f.path, None)
         return True
+
+    def _check_again(self, again: Field) -> None:
+        """The password typed twice must match (a $6$ hash from a profile cannot be retyped)."""
+        first = self._text(next(f for f in self.step.fields if f.path + "_again" == again.path))
+        if first and not first.startswith("$6$") and self._text(again) != first:
+            self.unparsed[again.path] = "not the same as the password above: type it once more"
+            self.query_one(f"#p-{field_id(again.path)}", Static).update(
+                problem_text([_Bad(again.path, self.unparsed[again.path])], False))
+        else:
+            self.unparsed.pop(again.path, None)
+            self.query_one(f"#p-{field_id(again.path)}", Static).update("")
 
     def refresh_fields(self) -> None:
         # A field the choices hide is not in the profile (static -> DHCP drops the address);
@@ -107,6 +130,8 @@ class FormScreen(StepScreen):
         self.show_problems()
 
     def leave(self) -> bool:
+        for again in (f for f in self.step.fields if f.kind == "again" and (f.when is None or f.when(self.session.draft))):
+            self._check_again(again)
         if self.unparsed:
             path, message = next(iter(self.unparsed.items()))
             self.app.notify(f"fix this screen first: {path}: {message}", severity="error")

@@ -95,8 +95,9 @@ async def test_static_path_writes_an_install_config_and_changes_nothing(tmp_path
         await fill(pilot, app, "f-install-token", "s3cret-token")
         assert app.screen.query_one("#f-install-token").password  # masked
         await fill(pilot, app, "f-install-vip", "10.0.0.99")
-        await fill(pilot, app, "f-install-device", "/dev/sda")
+        await choose(pilot, app, "f-install-device", "/dev/sda")
         await fill(pilot, app, "f-install-password", "p@ss")
+        await fill(pilot, app, "f-install-password_again", "p@ss")
         await pilot.press("ctrl+n")
         await settle(pilot, app, 0.3)
         assert app.screen.key == "review", [p.line() for p in app.session.problems()]
@@ -574,3 +575,40 @@ async def test_bond_options_are_choices_with_a_line_of_help(tmp_path, mode, opti
         await choose(pilot, app, f"f-management-bond-options-{option}", choices[2])
         assert app.session.draft.get(f"management.bond.options.{option}") == choices[2]
         assert app.screen.query_one("#f-management-bond-options-min_links").display == (mode == "802.3ad")
+
+
+async def test_install_settings_fit_the_job(tmp_path):
+    """Item 13: the disk from the machine's disks, the release (newest first), the role when
+    joining, the password twice; the wizard's own defaults cause no warning."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, install=True, draft={**NODE, "node.dns": ["10.0.0.53"]})
+        await goto(pilot, app, "install")
+        disk = app.screen.query_one("#f-install-device")
+        assert [label for label, _ in disk._options] == [
+            "/dev/sda  480.1 GB  SAMSUNG MZ7LH480HAHQ-00005 (sata)",
+            "/dev/nvme0n1  3.8 TB  SAMSUNG MZQL23T8HCLS-00A07 (nvme)",
+            "/dev/sdb  15.7 GB  Ultra USB 3.0 (usb) removable"]
+        assert app.session.draft.get("install.device") == "/dev/sda"
+        release = app.screen.query_one("#f-harvester")
+        assert release.value == "v1.9" and [v for _, v in release._options][:2] == ["v1.9", "v1.8"]
+        assert not app.screen.query_one("#f-install-role").display
+        await choose(pilot, app, "f-install-mode", "join")
+        role = app.screen.query_one("#f-install-role")
+        assert role.display and [v for _, v in role._options] == ["(default)", "default", "management", "worker", "witness"]
+        await fill(pilot, app, "f-install-server_url", "https://10.0.0.99:443")
+        await fill(pilot, app, "f-install-token", "t")
+        await fill(pilot, app, "f-install-password", "p@ss")
+        await fill(pilot, app, "f-install-password_again", "p@sx")
+        assert "not the same as the password above" in _text(app, "p-f-install-password_again")
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.key == "install" and app.screen.query_one("#f-install-password_again").has_focus
+        await fill(pilot, app, "f-install-password_again", "p@ss")
+        assert _text(app, "p-f-install-password_again") == ""
+        warnings = [p.line() for p in app.session.problems() if not p.is_error and p.path.startswith(("install", "harvester"))]
+        assert warnings == []
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        assert app.screen.key == "review"
+    assert "password_again" not in str(app.session.draft.data)

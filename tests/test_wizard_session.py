@@ -122,3 +122,42 @@ def test_the_session_records_apply_keep_and_the_dhcp_address(tmp_path):
     assert s.result.network == "kept" and s.result.address == "10.0.0.57/24"
     assert s.apply_cluster(lambda t: None) and s.result.cluster == "none"
     assert s.outcome()[1] == O.EXIT_DONE and "The node's address is now 10.0.0.57/24." in s.outcome()[0]
+
+
+@pytest.mark.parametrize("device, kept", [
+    ({"name": "sda", "path": "/dev/sda", "size": 480103981056, "model": "X", "type": "disk", "rm": False, "ro": False}, True),
+    ({"name": "sda", "size": "480103981056", "model": None, "type": "disk", "rm": "0", "ro": "0"}, True),  # older lsblk
+    ({"name": "sr0", "path": "/dev/sr0", "size": 1000, "type": "rom", "rm": True, "ro": False}, False),
+    ({"name": "zram0", "path": "/dev/zram0", "size": 0, "type": "disk", "rm": False, "ro": False}, False),
+    ({"name": "sdc", "path": "/dev/sdc", "size": 10 ** 12, "type": "disk", "rm": False, "ro": True}, False),
+    ({"name": "loop0", "path": "/dev/loop0", "size": 10 ** 9, "type": "loop", "rm": False, "ro": False}, False),
+])
+def test_install_disks_come_from_lsblk_json(device, kept):
+    import json
+
+    from tui.wizard.disks import parse_lsblk
+
+    disks = parse_lsblk(json.dumps({"blockdevices": [device]}))
+    assert [d.path for d in disks] == ([device.get("path", "/dev/" + device["name"])] if kept else [])
+    assert all(d.label().isascii() for d in disks)
+
+
+@pytest.mark.parametrize("text", ["", "not json", "[]", '{"blockdevices": null}'])
+def test_bad_lsblk_output_gives_no_disks(text):
+    from tui.wizard.disks import parse_lsblk
+
+    assert parse_lsblk(text) == []
+
+
+@pytest.mark.parametrize("draft, expected", [
+    ({}, {"node.hostname": "demo-node", "management.interfaces": [{"name": "eno1", "mac": "3c:ec:ef:10:00:01"}],
+          "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.11/24", "management.ipv4.gateway": "10.0.0.1"}),
+    ({"node": {"hostname": "x"}, "management": {"ipv4": {"method": "dhcp"}}},  # a loaded profile wins
+     {"management.interfaces": [{"name": "eno1", "mac": "3c:ec:ef:10:00:01"}]}),
+])
+def test_reconfigure_prefills_from_the_node(draft, expected):
+    from tui.net.simulated import SimulatedHost
+    from tui.wizard.prefill import from_node
+
+    host = SimulatedHost.demo(0)
+    assert from_node(draft, host.inventory(), host.snapshot()) == expected

@@ -37,7 +37,8 @@ def _walk_to(target: str, install: bool = False):
             if key == "install":
                 await fill(pilot, app, "f-install-token", "token")
                 await fill(pilot, app, "f-install-vip", "10.0.100.99")
-                await fill(pilot, app, "f-install-device", "/dev/sda")
+                await fill(pilot, app, "f-install-password", "secret")
+                await fill(pilot, app, "f-install-password_again", "secret")
             if key == "apply":
                 await pilot.click("#keep")
                 await settle(pilot, app)

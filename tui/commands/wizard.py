@@ -48,7 +48,10 @@ def demo_session(out: str, draft=None, delay: float = 0.15):
     from tui.wizard.session import Session
 
     demo_run_dir()
-    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster)
+    from tui.net.disks import simulated_lsblk_json
+
+    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster,
+                   lsblk=simulated_lsblk_json)
 
 
 def demo_run_dir() -> str:
@@ -78,7 +81,9 @@ def node_session(out: str, draft):
 
         return Cluster.connect(None, draft.get("cluster.kubeconfig"))
 
-    return Session(open_host(), out, draft, connect_cluster=real_cluster)
+    from tui.net.disks import lsblk_json
+
+    return Session(open_host(), out, draft, connect_cluster=real_cluster, lsblk=lsblk_json)
 
 
 def _from_cmdline(draft):

@@ -31,6 +31,8 @@ class Session:
     _cluster: object = None
     cluster_error: str | None = None
     result: Result = field(default_factory=Result)
+    lsblk: object = None  # () -> lsblk JSON: the host backend's disks, chosen at start-up
+    _disks: list | None = None
     _checked: tuple | None = None  # (draft key, ClusterCheck): the last cluster check
 
     def inventory(self, refresh: bool = False) -> "Inventory":
@@ -43,6 +45,14 @@ class Session:
         out = self.draft.problems(self.inventory())
         check = self.last_cluster_check()
         return out + (check.problems if check else [])
+
+    def disks(self) -> list:
+        """The machine's disks for the install-disk choice (empty: none known, type a path)."""
+        if self._disks is None:
+            from tui.wizard.disks import parse_lsblk
+
+            self._disks = parse_lsblk(self.lsblk()) if self.lsblk else []
+        return self._disks
 
     def prefill_from_node(self) -> list[str]:
         """Reconfigure mode: what the node has now fills what the draft lacks; the paths set."""

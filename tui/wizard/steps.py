@@ -7,13 +7,18 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tui.model.bond import BOND_MODES, OPTION_MODES, OPTION_VALUES
+from tui.model.releases import DEFAULT_RELEASE
+
+RELEASES = tuple(f"v1.{minor}" for minor in range(int(DEFAULT_RELEASE.split(".")[1]), -1, -1))
 
 
 @dataclass(frozen=True)
 class Field:
     path: str
     label: str
-    kind: str = "text"  # text | password | int | list | lines | select
+    # text | password | int | list | lines | select | disk (a select of the machine's disks)
+    # | again (the password once more: checked on the screen, never in the profile)
+    kind: str = "text"
     choices: tuple[str, ...] = ()
     help: str = ""
     when: Callable[[object], bool] | None = None  # draft -> shown?
@@ -67,6 +72,12 @@ def _bond_fields(base: str) -> tuple[Field, ...]:
                   help="how often the NICs' links are checked")) + opts
 
 
+def _roles() -> tuple[str, ...]:
+    from tui.model.load import ROLES  # (loaded on first use: the first screen does not wait for it)
+
+    return ROLES
+
+
 def _static(d) -> bool:
     return d.get("management.ipv4.method") == "static"
 
@@ -99,15 +110,21 @@ STEPS: tuple[Step, ...] = (
     )),
     Step("uplink", "Default VLAN NIC", ("vlan",)),
     Step("networks", "VM networks", ("networks",)),
-    Step("install", "Install", ("install",), (
-        Field("install.mode", "Mode", "select", ("create", "join", "install")),
-        Field("install.server_url", "Server URL", when=_join),
+    Step("install", "Install", ("install", "harvester"), (
+        Field("install.mode", "Mode", "select", ("create", "join", "install"),
+              help="create: the first node; join: add to a cluster; install: only install"),
+        Field("harvester", "Harvester release", "select", RELEASES, default=DEFAULT_RELEASE,
+              help="the release this node installs (the ISO's); newest first"),
+        Field("install.role", "Role", "select", when=_join, choices_from=lambda d: _roles(),
+              help="default: the cluster decides; management, worker or witness"),
+        Field("install.server_url", "Server URL", when=_join, help="the cluster's VIP, e.g. https://10.0.100.99:443"),
         Field("install.token", "Cluster token", "password"),
         Field("install.vip_mode", "VIP mode", "select", ("static", "dhcp"), when=_create, default="static"),
         Field("install.vip", "VIP", when=_create),
-        Field("install.device", "Install disk", help="e.g. /dev/sda"),
+        Field("install.device", "Install disk (ERASED)", "disk", help="from this machine's disks (lsblk)"),
         Field("install.iso_url", "ISO URL"),
         Field("install.password", "Password", "password"),
+        Field("install.password_again", "Password (again)", "again", help="the same password once more"),
         Field("install.ssh_authorized_keys", "SSH keys", "lines"),
     ), install_only=True),
     Step("review", "Review", ()),
