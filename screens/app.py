@@ -15,23 +15,25 @@ from tui.wizard.steps import step_order
 
 MIN_W, MIN_H = 80, 24
 
-HELP = """harvester-netsetup wizard
-
-Tab / Shift+Tab   move between fields      Enter   activate / next
-Ctrl+N            next step                Ctrl+P  previous step
-Space             select a NIC in a table  F1      this help
-Ctrl+Q            quit (nothing is changed before Apply)
-
-Every field is checked as you type, with the same messages as
-'harvester-netsetup validate'. Review lists every problem; Enter on
-one jumps to its step. Press Escape to close this help."""
+HELP = """Keys on every screen
+Tab / Shift+Tab   move between fields      Enter     activate
+Ctrl+N            next step                Ctrl+P    previous step
+PageDown/PageUp   scroll this screen       F1        this help
+Ctrl+Q            quit (asks first; nothing changes before Apply)
+Fields are checked as you type; errors block Next. Escape closes this."""
 
 
 class HelpScreen(ModalScreen):
+    """F1: what this screen decides and how its keys work, then the keys of every screen."""
+
     BINDINGS = [Binding("escape,f1", "dismiss", "Close")]
 
+    def __init__(self, step_help: str = "") -> None:
+        super().__init__()
+        self.step_help = step_help
+
     def compose(self) -> ComposeResult:
-        yield Static(HELP, id="help")
+        yield Static((self.step_help + "\n\n" if self.step_help else "") + HELP, id="help")
 
 
 class TooSmall(ModalScreen):
@@ -156,7 +158,10 @@ class WizardApp(App):
         self.exit(return_code=self.session.outcome()[1])
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        from tui.wizard.steps import STEP_HELP
+
+        if not isinstance(self.screen, (HelpScreen, QuitScreen)):
+            self.push_screen(HelpScreen(STEP_HELP.get(getattr(self.screen, "key", ""), "")))
 
     def on_resize(self, event) -> None:
         self.call_after_refresh(self._check_size)

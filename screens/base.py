@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -31,6 +32,7 @@ class Ui(Message):
 class StepScreen(Screen):
     """Title bar, a scrolling body, the step's problems, the key bar (Back/Next by key or click)."""
 
+    BINDINGS = [Binding("pagedown", "scroll_body(1)", show=False), Binding("pageup", "scroll_body(-1)", show=False)]
     key = ""
     focus_path: str | None = None  # set by the app: the field a jump from Review lands on
 
@@ -44,9 +46,11 @@ class StepScreen(Screen):
         # the welcome step has no number: the count depends on the choice made there
         where = f"{keys.index(self.key)}/{len(keys) - 1}  " if self.key != "welcome" else ""
         yield Static(f"harvester-netsetup  {where}{self.step.title}", id="title")
-        with VerticalScroll(id="body"):
+        # the body is no tab stop of its own (it showed no focus): PageDown/PageUp scroll it
+        with VerticalScroll(id="body", can_focus=False):
             yield from self.body()
             yield Static("", id="problems", classes="problem")
+        yield Static("-- more below: PageDown --", id="more")
         yield KeyBar(self.app)
 
     def body(self) -> ComposeResult:
@@ -54,6 +58,19 @@ class StepScreen(Screen):
 
     def on_mount(self) -> None:
         self.show_problems()
+        body = self.query_one("#body")
+        self.watch(body, "scroll_y", self._more, init=False)
+        self.watch(body, "virtual_size", self._more, init=False)
+        self.watch(body, "size", self._more)
+
+    def _more(self, *_) -> None:
+        """A hint line while the body continues below what is shown."""
+        body = self.query_one("#body")
+        self.query_one("#more").display = body.max_scroll_y - body.scroll_y >= 1
+
+    def action_scroll_body(self, pages: int) -> None:
+        body = self.query_one("#body")
+        (body.scroll_page_down if pages > 0 else body.scroll_page_up)(animate=False)
 
     def field_paths(self) -> set[str]:
         """Paths shown next to a field of this screen (their problems show there, once)."""

@@ -201,7 +201,8 @@ class NicsScreen(StepScreen):
             link = f"up {speed}" if n.carrier else "down"
             model = f"{n.driver or '-'} {n.model or ''}"
             last = self.presence.get(n.name, "-") if self.group == "vlan" else (",".join(n.ipv4) or "-")
-            t.add_row(marks, n.name[:10], n.hw_addr or "-", link, model[:12], last[:20], key=n.name)
+            room = max(12, self.app.size.width - 68)  # the model gets what the other columns leave
+            t.add_row(marks, n.name[:10], n.hw_addr or "-", link, model[:room], last[:20], key=n.name)
         if t.row_count:
             t.move_cursor(row=min(row, t.row_count - 1))
         self.query_one("#chosen", Static).update("selected: " + (", ".join(chosen) or "none") + (f"   ({self.note})" if self.note else ""))

@@ -612,3 +612,83 @@ async def test_install_settings_fit_the_job(tmp_path):
         await settle(pilot, app)
         assert app.screen.key == "review"
     assert "password_again" not in str(app.session.draft.data)
+
+
+@pytest.mark.parametrize("step, words", [
+    ("nics", "Which NICs carry the management network"),
+    ("networks", "Enter on an entry loads it"),
+    ("confirm", "Type yes and press"),
+    ("install", "disk (it is ERASED)"),
+])
+async def test_f1_says_what_this_screen_decides(tmp_path, step, words):
+    """Item 14: per-screen help, then the keys of every screen."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, install=step == "install", draft=NODE)
+        await goto(pilot, app, step)
+        await pilot.press("f1")
+        await settle(pilot, app)
+        text = _text(app, "help")
+        assert words in text and "Ctrl+N" in text and text.isascii()
+
+
+@pytest.mark.parametrize("step", ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "install", "review"])
+async def test_every_tab_stop_is_a_visible_widget(tmp_path, step):
+    """Item 15: Tab lands only on fields, tables, lists and buttons that show; the body is none."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, install=step == "install", draft=NODE)
+        await goto(pilot, app, step)
+        seen = []
+        for _ in range(25):
+            await pilot.press("tab")
+            await pilot.pause()
+            w = app.focused
+            assert w is not None and w.id != "body" and w.display and w.visible, (step, w)
+            assert type(w).__name__ in ("Input", "Select", "SelectCurrent", "DataTable", "ListView", "Button", "TextArea"), w
+            seen.append(w)
+
+
+async def test_a_scroll_hint_shows_while_the_screen_continues_below(tmp_path):
+    """Item 15: the install screen is longer than 24 lines; the hint goes at the end."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, install=True)
+        await goto(pilot, app, "install")
+        await settle(pilot, app)
+        assert app.screen.query_one("#more").display
+        for _ in range(6):
+            await pilot.press("pagedown")
+        await settle(pilot, app)
+        assert not app.screen.query_one("#more").display
+
+
+async def test_80x24_the_step_counter_stays_and_nothing_is_cut(tmp_path):
+    """Item 16: one total from the first numbered step to Done; Review lines wrap, not cut;
+    the NIC model gets the room the terminal has; Done's replay command fits."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await start(pilot, app)
+        row = app.screen.query_one("#nics").get_row("eno1")
+        assert "igb I350 Gigabit Network Connection" in row
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, draft={**NODE, "management.vlan_id": 5000})
+        totals = set()
+        for step in ("nics", "bond", "review"):
+            await goto(pilot, app, step)
+            totals.add(_text(app, "title").split()[1].split("/")[1])
+        assert totals == {"11"}  # welcome, then 11 numbered steps on this path
+        label = next(i.query_one("Label") for i in app.screen.query_one("#all-problems").children if "vlan_id" in i.name)
+        assert label.size.height >= 2 and "4094" in str(label.render())
+        assert str(label.render()).isascii()  # "1-4094", not the en dash the validator writes
+        app.session.draft.set("management.vlan_id", None)
+        await goto(pilot, app, "review")
+        await confirm_apply(pilot, app)
+        await pilot.click("#keep")
+        await settle(pilot, app, 0.5)
+        await pilot.press("ctrl+n")
+        await settle(pilot, app)
+        lines = _text(app, "done").splitlines()
+        assert "  harvester-netsetup run --profile profile.yaml" in lines  # whole, on a line of its own
+        assert all(len(x) <= 78 for x in lines if str(tmp_path) not in x)

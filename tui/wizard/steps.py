@@ -151,3 +151,38 @@ def step_for_path(path: str, install_config: bool) -> Step | None:
 def under(path: str, prefix: str) -> bool:
     """``networks[0].name`` and ``networks (default/vlan200)`` (the cluster check's) are under ``networks``."""
     return path == prefix or path.startswith((prefix + ".", prefix + "[", prefix + " ("))
+
+
+# F1 on a step: what this screen decides and how its keys work (ASCII, <= 74 columns a line)
+STEP_HELP = {
+    "welcome": "Choose what the wizard makes: an install config for a new node (nothing\n"
+               "here changes), or this node's network changed live (with a revert timer).\n"
+               "Up/Down choose, Enter takes it. 'Load a profile' starts from a file.",
+    "nics": "Which NICs carry the management network (bonded as mgmt-bo).\n"
+            "Up/Down move, Space or Enter selects. S marks the NIC of your SSH\n"
+            "session, D the default route: taking them moves your session.",
+    "bond": "How the management NICs are bonded. 802.3ad needs a LAG on the switch;\n"
+            "active-backup works everywhere. Options appear with the mode they suit.\n"
+            "Tab moves between fields; Enter opens a choice, Up/Down pick.",
+    "vlan": "The management VLAN (empty: untagged) and the MTU of the management\n"
+            "network. A tagged VLAN puts the node IP on mgmt-br.<id>.",
+    "ipv4": "How the node gets its address: DHCP or static (address, gateway).\n"
+            "'Probe DHCP' asks the network now, without changing anything.",
+    "node": "The node's hostname (required) and DNS and NTP servers, comma separated.",
+    "uplink": "The default NIC for VM networks (a cluster network with its own bond).\n"
+              "Space or Enter selects. 'On nodes': on how many cluster nodes the NIC\n"
+              "is free. No NIC: no VM network uplink.",
+    "networks": "VM networks (NetworkAttachmentDefinitions). Enter on an entry loads it\n"
+                "into the form; Save writes it back, Remove deletes it, New clears the\n"
+                "form, Add adds a new one. An untagged network has route 'none'.",
+    "install": "The install config: mode, release, disk (it is ERASED), the cluster\n"
+               "token and a password (typed twice) or SSH keys.",
+    "review": "Every problem of the profile; Enter on one jumps to its field. Below:\n"
+              "the plan for this node and the Harvester config. PageDown scrolls.",
+    "confirm": "Everything Apply will do. Nothing has changed yet. Type yes and press\n"
+               "Enter to apply; Ctrl+P goes back.",
+    "apply": "The apply runs and is verified. Then Keep, or Revert (also by itself\n"
+             "when the countdown ends). Ctrl+Q during the countdown offers to revert.",
+    "done": "What was and was not done, and how to replay it. The exit code says\n"
+            "the same: 0 done, 1 failed or reverted, 2 cluster not done, 3 not applied.",
+}
