@@ -92,7 +92,7 @@ class StepScreen(Screen):
 
     def leave(self) -> bool:
         """Next is refused while this step has errors; the focus goes to the first one."""
-        errors = self.own_errors()
+        errors = sorted(self.own_errors(), key=lambda p: self.order(p.path))  # the first on screen
         if errors:
             self.app.notify(f"fix this screen first: {console_text(errors[0].line())}", severity="error")
             self.focus_problem(errors[0].path)
@@ -101,6 +101,10 @@ class StepScreen(Screen):
 
     def focus_problem(self, path: str) -> None:
         pass
+
+    def order(self, path: str) -> int:
+        """Where the field of ``path`` is on this screen (top first)."""
+        return 0
 
     def ui(self, fn, *args) -> None:
         """From a worker thread: run ``fn(*args)`` on the UI thread (posted, never waited for)."""

@@ -118,9 +118,10 @@ class ConfirmScreen(StepScreen):
     allowed = False
 
     def body(self) -> ComposeResult:
-        yield Static("Reading what Apply will do ...", id="summary")
-        yield Label("Type yes and press Enter to apply; Ctrl+P goes back:", classes="label", id="l-yes")
+        # the question first: its field has the focus, and the list below scrolls (PageDown)
+        yield Label("Type yes and press Enter to apply; Ctrl+P goes back:", id="l-yes")
         yield Input(id="yes", compact=True, placeholder="")
+        yield Static("Reading what Apply will do ...", id="summary")
 
     def on_mount(self) -> None:
         self.query_one("#yes", Input).focus()

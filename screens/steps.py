@@ -142,6 +142,9 @@ class FormScreen(StepScreen):
     def field_paths(self) -> set[str]:
         return {f.path for f in self.step.fields if f.when is None or f.when(self.session.draft)}
 
+    def order(self, path: str) -> int:
+        return next((i for i, f in enumerate(self.step.fields) if under(path, f.path)), len(self.step.fields))
+
     def focus_problem(self, path: str) -> None:
         wanted = next((p for p in sorted(self.field_paths(), key=len, reverse=True) if under(path, p)), None)
         if wanted:
@@ -277,7 +280,7 @@ class UplinkScreen(NicsScreen):
     def leave(self) -> bool:
         if not self.chosen():  # no uplink NIC: no default VLAN NIC at all
             self.session.draft.set("vlan", None)
-        return True
+        return super().leave()
 
 
 class NetworksScreen(StepScreen):

@@ -692,3 +692,95 @@ async def test_80x24_the_step_counter_stays_and_nothing_is_cut(tmp_path):
         lines = _text(app, "done").splitlines()
         assert "  harvester-netsetup run --profile profile.yaml" in lines  # whole, on a line of its own
         assert all(len(x) <= 78 for x in lines if str(tmp_path) not in x)
+
+
+async def _refused(pilot, app, step: str, wid: str | None = None) -> None:
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
+    assert app.screen.key == step, f"Next passed {step} with an error"
+    if wid:
+        assert app.screen.query_one(f"#{wid}").has_focus, (step, app.focused)
+
+
+async def _next(pilot, app, step: str) -> None:
+    await pilot.press("ctrl+n")
+    await settle(pilot, app, 0.2)
+    assert app.screen.key == step, (app.screen.key, [p.line() for p in app.session.problems() if p.is_error])
+
+
+async def test_a_walk_that_hits_every_error_on_every_screen(tmp_path):
+    """Each screen refuses Next while it has an error, focusing the field; fixed, it goes on."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, install=True)
+        await _refused(pilot, app, "nics")  # no management NIC
+        await pick_nics(pilot, app, ["ens1f0"])
+        await _next(pilot, app, "bond")
+        for text in ("abc", "-5"):
+            await fill(pilot, app, "f-management-bond-miimon", text)
+            app.screen.query_one("#f-management-bond-mode").focus()
+            await _refused(pilot, app, "bond", "f-management-bond-miimon")
+        await fill(pilot, app, "f-management-bond-miimon", "")
+        await _next(pilot, app, "vlan")
+        for wid, bad in (("f-management-vlan_id", "5000"), ("f-management-mtu", "10000"), ("f-management-mtu", "x")):
+            await fill(pilot, app, wid, bad)
+            await _refused(pilot, app, "vlan", wid)
+            await fill(pilot, app, wid, "")
+        await _next(pilot, app, "ipv4")
+        await choose(pilot, app, "f-management-ipv4-method", "static")
+        await _refused(pilot, app, "ipv4", "f-management-ipv4-address")  # required
+        await fill(pilot, app, "f-management-ipv4-address", "10.0.0.300/24")
+        await _refused(pilot, app, "ipv4", "f-management-ipv4-address")
+        await fill(pilot, app, "f-management-ipv4-address", "10.0.0.21/24")
+        await fill(pilot, app, "f-management-ipv4-gateway", "10.9.9.1")  # not in the subnet
+        await _refused(pilot, app, "ipv4", "f-management-ipv4-gateway")
+        await fill(pilot, app, "f-management-ipv4-gateway", "10.0.0.1")
+        await _next(pilot, app, "node")
+        await _refused(pilot, app, "node", "f-node-hostname")  # required (the first field in error)
+        await fill(pilot, app, "f-node-hostname", "node21")
+        await _refused(pilot, app, "node", "f-node-dns")  # required with a static address
+        await fill(pilot, app, "f-node-dns", "not-an-ip")
+        await _refused(pilot, app, "node", "f-node-dns")
+        await fill(pilot, app, "f-node-dns", "10.0.0.53")
+        await fill(pilot, app, "f-node-hostname", "Bad_Host!")
+        await _refused(pilot, app, "node", "f-node-hostname")
+        await fill(pilot, app, "f-node-hostname", "node21")
+        await _next(pilot, app, "uplink")
+        await pick_nics(pilot, app, ["ens1f1"])
+        await fill(pilot, app, "f-vlan-mtu", "10000")
+        await _refused(pilot, app, "uplink")
+        await fill(pilot, app, "f-vlan-mtu", "")
+        await _next(pilot, app, "networks")
+        await fill(pilot, app, "n-name", "Bad_Name")
+        await fill(pilot, app, "n-vlan_id", "10")
+        await push(pilot, app, "add")
+        assert app.session.draft.get("networks") is None and "error:" in _text(app, "p-n-name")
+        await fill(pilot, app, "n-name", "vm10")
+        await push(pilot, app, "add")
+        assert len(app.session.draft.get("networks")) == 1
+        await _next(pilot, app, "install")
+        await _refused(pilot, app, "install")  # token, VIP, password
+        await fill(pilot, app, "f-install-token", "t0ken")
+        await fill(pilot, app, "f-install-vip", "10.0.0.21")  # the node's own address
+        await _refused(pilot, app, "install", "f-install-vip")
+        await fill(pilot, app, "f-install-vip", "10.0.0.99")
+        await fill(pilot, app, "f-install-password", "pw")
+        await fill(pilot, app, "f-install-password_again", "pX")
+        await _refused(pilot, app, "install", "f-install-password_again")
+        await fill(pilot, app, "f-install-password_again", "pw")
+        await _next(pilot, app, "review")
+        app.session.draft.set("node.hostname", None)  # an error that appears late is still caught
+        await goto(pilot, app, "review")
+        await _refused(pilot, app, "review")
+        app.session.draft.set("node.hostname", "node21")
+        await goto(pilot, app, "review")
+        await _next(pilot, app, "confirm")
+        await _refused(pilot, app, "confirm", "yes")  # no typed yes
+        await confirm_apply_here(pilot, app)
+        assert app.screen.key == "apply"
+
+
+async def confirm_apply_here(pilot, app) -> None:
+    app.screen.query_one("#yes").focus()
+    await pilot.press("y", "e", "s", "enter")
+    await settle(pilot, app, 0.3)

@@ -65,7 +65,8 @@ def test_the_confirmation_lists_host_steps_ssh_loss_cluster_objects_files_and_wa
                  vlan__cluster_network="data", vlan__interfaces=[{"name": "ens1f1"}])
     assert s.save_network(None, NetForm("vlan200", "200", "auto")) == {}
     c = s.confirmation()
-    assert c.host[0] == "eno1 - your SSH session - loses 10.0.0.11/24"
+    assert c.host[:2] == ["eno1 - your SSH session - loses 10.0.0.11/24",
+                          "eno1 - your SSH session - loses the default route via 10.0.0.1"]
     assert "enslave eno1 to mgmt-bo" in c.host and "run DHCP on mgmt-br (needs a default route)" in c.host
     assert "create clusternetworks/data" in c.cluster
     assert "create network-attachment-definitions/default/vlan200" in c.cluster

@@ -371,6 +371,8 @@ def ssh_losses(inventory, steps) -> list[str]:
         touched = [s for s in steps if s.dev == nic.name and s.op in ("addr-del", "master", "link-del", "link-down")]
         lost = [s.args[0] for s in touched if s.op == "addr-del"] or (list(nic.ipv4) if touched else [])
         out += [f"{nic.name} - your SSH session - loses {cidr}" for cidr in lost]
+        out += [f"{nic.name} - your SSH session - loses the default route via {s.args[1]}"
+                for s in steps if s.dev == nic.name and s.op == "route-del" and s.args[0] == "default"]
     return out
 
 
