@@ -58,15 +58,14 @@ class StepScreen(Screen):
 
     def on_mount(self) -> None:
         self.show_problems()
-        body = self.query_one("#body")
-        self.watch(body, "scroll_y", self._more, init=False)
-        self.watch(body, "virtual_size", self._more, init=False)
-        self.watch(body, "size", self._more)
+        self.set_interval(0.25, self._more)  # layout settles late (workers, wraps): look again
 
     def _more(self, *_) -> None:
         """A hint line while the body continues below what is shown."""
-        body = self.query_one("#body")
-        self.query_one("#more").display = body.max_scroll_y - body.scroll_y >= 1
+        body, more = self.query_one("#body"), self.query_one("#more")
+        below = body.max_scroll_y - body.scroll_y >= 1
+        if more.display != below:
+            more.display = below
 
     def action_scroll_body(self, pages: int) -> None:
         body = self.query_one("#body")

@@ -92,7 +92,9 @@ class FormScreen(StepScreen):
                 self._check_again(again)
         except ValueError as exc:
             self.unparsed[f.path] = str(exc)
-            self.query_one(f"#p-{field_id(f.path)}", Static).update(problem_text([_Bad(f.path, str(exc))], False))
+            msg = self.query_one(f"#p-{field_id(f.path)}", Static)
+            msg.update(problem_text([_Bad(f.path, str(exc))], False))
+            msg.display = True
             return False
         self.unparsed.pop(f.path, None)
         return True
@@ -102,11 +104,13 @@ class FormScreen(StepScreen):
         first = self._text(next(f for f in self.step.fields if f.path + "_again" == again.path))
         if first and not first.startswith("$6$") and self._text(again) != first:
             self.unparsed[again.path] = "not the same as the password above: type it once more"
-            self.query_one(f"#p-{field_id(again.path)}", Static).update(
-                problem_text([_Bad(again.path, self.unparsed[again.path])], False))
+            msg = self.query_one(f"#p-{field_id(again.path)}", Static)
+            msg.update(problem_text([_Bad(again.path, self.unparsed[again.path])], False))
+            msg.display = True
         else:
             self.unparsed.pop(again.path, None)
             self.query_one(f"#p-{field_id(again.path)}", Static).update("")
+            self.query_one(f"#p-{field_id(again.path)}", Static).display = False
 
     def refresh_fields(self) -> None:
         # A field the choices hide is not in the profile (static -> DHCP drops the address);
@@ -121,12 +125,13 @@ class FormScreen(StepScreen):
         problems = self.session.problems()
         for f in self.step.fields:
             shown = f.when is None or f.when(self.session.draft)
-            for wid in (field_id(f.path), f"l-{field_id(f.path)}", f"p-{field_id(f.path)}", f"h-{field_id(f.path)}"):
+            for wid in (field_id(f.path), f"l-{field_id(f.path)}", f"h-{field_id(f.path)}"):
                 self.query_one(f"#{wid}").display = shown and (bool(f.help) or not wid.startswith("h-"))
-            if f.path in self.unparsed:
-                continue
+            msg = self.query_one(f"#p-{field_id(f.path)}", Static)
             mine = [p for p in problems if under(p.path, f.path)]  # node.dns[1] shows at node.dns
-            self.query_one(f"#p-{field_id(f.path)}", Static).update(problem_text(mine, with_path=False))
+            msg.display = shown and bool(mine or f.path in self.unparsed)  # no empty line under a field
+            if f.path not in self.unparsed:
+                msg.update(problem_text(mine, with_path=False))
         self.show_problems()
 
     def leave(self) -> bool:
@@ -339,7 +344,9 @@ class NetworksScreen(StepScreen):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for key, _ in self.FORM:
-            self.query_one(f"#p-n-{key}", Static).update(f"error: {errors[key]}" if key in errors else "")
+            msg = self.query_one(f"#p-n-{key}", Static)
+            msg.update(problem_text([_Bad(key, errors[key])], False) if key in errors else "")
+            msg.display = key in errors
 
     @on(Select.Changed, "#n-mode")
     def _mode(self) -> None:

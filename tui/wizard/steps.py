@@ -46,7 +46,7 @@ DEFAULT_CHOICE = "(default)"  # a select's entry for "leave the option out"
 
 OPTION_HELP = {
     "lacp_rate": ("select", "how often LACP partners talk: slow (every 30 s) or fast (every 1 s)"),
-    "xmit_hash_policy": ("select", "what picks the NIC for a packet: layer2 (MACs), layer2+3, layer3+4 (spreads flows best)"),
+    "xmit_hash_policy": ("select", "which headers pick the NIC: layer2 (MACs), layer2+3, layer3+4 (spreads flows)"),
     "ad_select": ("select", "which aggregator is used: stable (default), bandwidth or count (of NICs)"),
     "min_links": ("int", "the bond is up only while at least this many NICs are (empty: 0)"),
     "primary": ("select", "the NIC that carries the traffic while its link is up"),
