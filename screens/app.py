@@ -161,7 +161,8 @@ class WizardApp(App):
         from tui.wizard.steps import STEP_HELP
 
         if not isinstance(self.screen, (HelpScreen, QuitScreen)):
-            self.push_screen(HelpScreen(STEP_HELP.get(getattr(self.screen, "key", ""), "")))
+            # one paragraph, wrapped by the box: hand-broken lines would break twice
+            self.push_screen(HelpScreen(STEP_HELP.get(getattr(self.screen, "key", ""), "").replace("\n", " ")))
 
     def on_resize(self, event) -> None:
         self.call_after_refresh(self._check_size)

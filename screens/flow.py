@@ -98,7 +98,8 @@ class ReviewScreen(StepScreen):
         if ok:
             if not s.install_config:
                 steps = s.plan_steps()
-                plan_text = "Plan on this node:\n" + ("\n".join(f"{i:>3}. {x.describe()}" for i, x in enumerate(steps, 1)) or "  nothing to do")
+                lines = [f"{i:>3}. {x.describe()}" for i, x in enumerate(steps, 1)] or ["  nothing to do"]
+                plan_text = "Plan on this node:\n" + "\n".join(lines)
             config = "Harvester config:\n" + s.rendered_config(for_screen=True)
         self.ui(self.query_one("#plan", Static).update, plan_text)
         self.ui(self.query_one("#config", Static).update, config)

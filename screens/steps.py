@@ -38,12 +38,14 @@ class FormScreen(StepScreen):
             if f.kind == "select":
                 choices = f.options(self.session.draft)
                 default = value if value in choices else (f.default or choices[0])
-                yield Select([(c, c) for c in choices], value=default, allow_blank=False, id=field_id(f.path), compact=True)
+                yield Select([(c, c) for c in choices], value=default, allow_blank=False, id=field_id(f.path),
+                             compact=True)
             elif f.kind == "disk" and self.session.disks():
                 options = [(d.label(), d.path) for d in self.session.disks()]
                 if value and value not in [v for _, v in options]:
                     options.insert(0, (f"{value}  (from the profile; not on this machine)", value))
-                yield Select(options, value=value or options[0][1], allow_blank=False, id=field_id(f.path), compact=True)
+                yield Select(options, value=value or options[0][1], allow_blank=False, id=field_id(f.path),
+                             compact=True)
             elif f.kind == "lines":
                 yield TextArea(show_field(f.kind, value), id=field_id(f.path), compact=True)
             else:
@@ -409,7 +411,8 @@ class NetworksScreen(StepScreen):
         self.post_message(self.Probed(f"probing DHCP on VLAN {vid} ..."))
         try:
             offers = self.session.probe_dhcp(parent, vid)
-            text = "; ".join(f"VLAN {vid}: {o.server} offers {o.ip}/{o.prefix} router {o.router}" for o in offers) or f"VLAN {vid}: no DHCP offer"
+            text = "; ".join(f"VLAN {vid}: {o.server} offers {o.ip}/{o.prefix} router {o.router}"
+                             for o in offers) or f"VLAN {vid}: no DHCP offer"
         except Exception as exc:
             text = f"VLAN {vid}: probe failed: {exc}"
         self.post_message(self.Probed(text))

@@ -48,10 +48,15 @@ def demo_session(out: str, draft=None, delay: float = 0.15):
     from tui.wizard.session import Session
 
     demo_run_dir()
+    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster,
+                   lsblk=simulated_disks)
+
+
+def simulated_disks() -> str:
+    """The demo node's disks (loaded when the install step asks: not before the first screen)."""
     from tui.net.disks import simulated_lsblk_json
 
-    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster,
-                   lsblk=simulated_lsblk_json)
+    return simulated_lsblk_json()
 
 
 def demo_run_dir() -> str:
@@ -81,9 +86,12 @@ def node_session(out: str, draft):
 
         return Cluster.connect(None, draft.get("cluster.kubeconfig"))
 
-    from tui.net.disks import lsblk_json
+    def real_disks() -> str:
+        from tui.net.disks import lsblk_json
 
-    return Session(open_host(), out, draft, connect_cluster=real_cluster, lsblk=lsblk_json)
+        return lsblk_json()
+
+    return Session(open_host(), out, draft, connect_cluster=real_cluster, lsblk=real_disks)
 
 
 def _from_cmdline(draft):

@@ -53,6 +53,11 @@ OPTION_HELP = {
 }
 
 
+def _named_values(option: str) -> tuple[str, ...]:
+    """The option's values by name (the kernel's numeric aliases left out), "(default)" first."""
+    return (DEFAULT_CHOICE,) + tuple(v for v in OPTION_VALUES.get(option, ()) if not v.isdigit())
+
+
 def _bond_nics(base: str):
     return lambda d: tuple(s.get("name") for s in d.get(f"{base}.interfaces", []) if s.get("name"))
 
@@ -61,7 +66,7 @@ def _bond_fields(base: str) -> tuple[Field, ...]:
     mode = f"{base}.bond.mode"
     opts = tuple(
         Field(f"{base}.bond.options.{name}", name, kind,
-              ((DEFAULT_CHOICE,) + tuple(v for v in OPTION_VALUES.get(name, ()) if not v.isdigit())) if kind == "select" else (),
+              _named_values(name) if kind == "select" else (),
               help, when=(lambda d, modes=OPTION_MODES[name]: (d.get(mode) or "active-backup") in modes),
               choices_from=_bond_nics(base) if name == "primary" else None)
         for name, (kind, help) in OPTION_HELP.items()
@@ -95,12 +100,14 @@ STEPS: tuple[Step, ...] = (
     Step("nics", "Management NICs", ("management", "management.interfaces")),
     Step("bond", "Bond", ("management.bond",), _bond_fields("management")),
     Step("vlan", "VLAN and MTU", ("management.vlan_id", "management.mtu"), (
-        Field("management.vlan_id", "Management VLAN ID", "int", placeholder="(empty: untagged)", help="0 or 1: untagged; 2-4094: the node IP goes on mgmt-br.<id>"),
+        Field("management.vlan_id", "Management VLAN ID", "int", placeholder="(empty: untagged)",
+              help="0 or 1: untagged; 2-4094: the node IP goes on mgmt-br.<id>"),
         Field("management.mtu", "MTU", "int", placeholder="(empty: 1500)", help="0: the default (1500); 576-9000"),
     )),
     Step("ipv4", "IPv4", ("management.ipv4",), (
         Field("management.ipv4.method", "Method", "select", ("dhcp", "static")),
-        Field("management.ipv4.address", "Address (CIDR)", when=_static, placeholder="(required)", help="e.g. 10.0.100.11/24"),
+        Field("management.ipv4.address", "Address (CIDR)", when=_static, placeholder="(required)",
+              help="e.g. 10.0.100.11/24"),
         Field("management.ipv4.gateway", "Gateway", when=_static),
     )),
     Step("node", "Node", ("node",), (
@@ -153,7 +160,7 @@ def under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith((prefix + ".", prefix + "[", prefix + " ("))
 
 
-# F1 on a step: what this screen decides and how its keys work (ASCII, <= 74 columns a line)
+# F1 on a step: what this screen decides and how its keys work (ASCII; the help box wraps it)
 STEP_HELP = {
     "welcome": "Choose what the wizard makes: an install config for a new node (nothing\n"
                "here changes), or this node's network changed live (with a revert timer).\n"
