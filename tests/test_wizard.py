@@ -557,7 +557,7 @@ async def test_after_a_dhcp_apply_the_address_the_node_got_is_shown(tmp_path):
 
 @pytest.mark.parametrize("mode, option, choices, help_word", [
     ("802.3ad", "lacp_rate", ["(default)", "slow", "fast"], "LACP"),
-    ("802.3ad", "xmit_hash_policy", ["(default)", "layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac"], "packet"),
+    ("802.3ad", "xmit_hash_policy", ["(default)", "layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac"], "headers"),
     ("802.3ad", "ad_select", ["(default)", "stable", "bandwidth", "count"], "aggregator"),
     ("active-backup", "primary", ["(default)", "ens1f0", "ens1f1"], "NIC"),
 ])
