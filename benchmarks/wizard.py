@@ -78,11 +78,14 @@ def first_screen(argv: list[str], marker: bytes, env: dict) -> float:
 def walk_rss(env: dict) -> int:
     pid, fd = spawn([BIN, "--demo", "--out", "/tmp/hns-bench-out"], env)
     read_until(fd, b"What do you want")
-    keys = [b"\x1b[B", b"\r", b"\x1b[B", b"\x1b[B", b"\r", b"\x1b[B", b"\r"] + [b"\x0e"] * 8  # ctrl+n through review
+    # reconfigure; add ens1f0 and ens1f1 to the node's eno1; ctrl+n to the node step; a DNS
+    # server (the node's static address needs one); ctrl+n to the confirmation; type yes
+    keys = ([b"\x1b[B", b"\r", b"\x1b[B", b"\x1b[B", b"\r", b"\x1b[B", b"\r"] + [b"\x0e"] * 4
+            + [b"\t"] + list(b"10.0.0.53") + [b"\x0e"] * 4 + list(b"yes"))
     for k in keys:
-        os.write(fd, k)
+        os.write(fd, k if isinstance(k, bytes) else bytes([k]))
         drain(fd, 0.4)
-    os.write(fd, b"\x0e")  # apply
+    os.write(fd, b"\r")  # apply
     drain(fd, 6)
     with open(f"/proc/{pid}/status") as fh:
         hwm = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM"))

@@ -13,6 +13,7 @@ SCREENS = {
     "networks": "screens.steps:NetworksScreen",
     "ipv4": "screens.flow:Ipv4Screen",
     "review": "screens.flow:ReviewScreen",
+    "confirm": "screens.flow:ConfirmScreen",
     "apply": "screens.flow:ApplyScreen",
     "done": "screens.flow:DoneScreen",
 }

@@ -34,6 +34,8 @@ class WelcomeScreen(StepScreen):
             self._ask_for_path()
             return
         self.session.install_config = event.item.id == "mode-install"
+        if not self.session.install_config:
+            self.session.prefill_from_node()  # the node's own values, not placeholders
         self.app.action_next()
 
     def _ask_for_path(self) -> None:
@@ -42,7 +44,7 @@ class WelcomeScreen(StepScreen):
         if not self.query("#load"):
             self.query_one("#body").mount(
                 Label("Profile path (Enter loads it):", classes="label"),
-                Input(placeholder="profiles/lacp-vlan-jumbo.yaml", id="load", compact=True),
+                Input(placeholder="(a path, e.g. profiles/...)", id="load", compact=True),
                 before=self.query_one("#loaded"))
         self.call_after_refresh(self.query_one("#load").focus)
 

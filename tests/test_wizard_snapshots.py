@@ -10,7 +10,7 @@ from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
 # step key -> how to get there from the welcome screen (reconfigure-this-node path; the
 # install step exists only on the install-config path)
 OUT = "/tmp/harvester-netsetup-snapshots/out"  # fixed: the Done screen shows it
-NODE_PATH = ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "review", "apply", "done"]
+NODE_PATH = ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "review", "confirm", "apply", "done"]
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def _walk_to(target: str, install: bool = False):
             return
         await pilot.press("enter" if install else "down", *([] if install else ["enter"]))
         await settle(pilot, app)
-        await pick_nics(pilot, app, ["ens1f0", "ens1f1"])
+        await pick_nics(pilot, app, ["ens1f0", "ens1f1"] if install else ["eno1", "ens1f0", "ens1f1"])
         while app.screen.key != target:
             key = app.screen.key
             if key == "vlan":
@@ -37,10 +37,16 @@ def _walk_to(target: str, install: bool = False):
             if key == "install":
                 await fill(pilot, app, "f-install-token", "token")
                 await fill(pilot, app, "f-install-vip", "10.0.100.99")
-                await fill(pilot, app, "f-install-device", "/dev/sda")
+                await fill(pilot, app, "f-install-password", "secret")
+                await fill(pilot, app, "f-install-password_again", "secret")
             if key == "apply":
                 await pilot.click("#keep")
                 await settle(pilot, app)
+            if key == "confirm":
+                app.screen.query_one("#yes").focus()
+                await pilot.press("y", "e", "s", "enter")
+                await settle(pilot, app, 0.3)
+                continue
             await pilot.press("ctrl+n")
             await settle(pilot, app, 0.3)
             assert app.screen.key != key or key == target, f"stuck on {key}"

@@ -69,11 +69,12 @@ def term(tmp_path):
 def test_full_demo_walk_in_a_linux_console(term):
     term.wait_for("What do you want to do?")
     s = term.wait_for("f1 Help", timeout=5)  # the key bar: drawn in the same frame, but a capture may fall between
-    assert "1/12  Welcome" in s and "^q Quit" in s
+    assert "harvester-netsetup  Welcome" in s and "^q Quit" in s
     term.keys("Down", "Enter")
     s = term.wait_for("Management NICs")
     assert "S" in s and "eno1" in s and "25G" in s and "your SSH session" in s
-    term.keys("Down", "Down", "Enter", "Down", "Enter")
+    term.wait_for("selected: eno1")  # what the node uses now
+    term.keys("Enter", "Down", "Down", "Enter", "Down", "Enter")
     term.wait_for("selected: ens1f0, ens1f1")
     term.keys("C-n")
     term.wait_for("Bond mode")
@@ -84,6 +85,7 @@ def test_full_demo_walk_in_a_linux_console(term):
     s = term.wait_for("Probe DHCP")
     term.keys("C-n")
     term.wait_for("Hostname")
+    term.keys("C-u")  # the node's own hostname is filled in
     term.type("node9")
     term.keys("Tab")
     term.type("10.0.0.53")
@@ -96,6 +98,11 @@ def test_full_demo_walk_in_a_linux_console(term):
     s = term.wait_for("none: the profile is valid")
     assert "create bond mgmt-bo" in s
     term.keys("C-n")
+    s = term.wait_for("Type yes and press Enter")
+    term.wait_for("eno1 - your SSH session - loses the default route via 10.0.0.1")
+    term.keys("C-n")  # not enough
+    term.type("yes")
+    term.keys("Enter")
     term.wait_for("applied and verified", timeout=30)
     term.wait_for("Keep this network?")
     term.keys("Enter")  # Keep has the focus
@@ -105,6 +112,8 @@ def test_full_demo_walk_in_a_linux_console(term):
     unwrapped = "".join(line.strip() for line in s.splitlines())  # a long path wraps inside the body's padding
     assert str(term.out / "profile.yaml") in unwrapped
     term.keys("C-q")
+    term.wait_for("Quit the wizard?")
+    term.keys("y")
     printed = term.wait_for("EXITED")  # back on the normal screen: the paths written, one per line
     assert "EXITED 0" in printed and str(term.out / "profile.yaml") in printed.replace("\n", "")
     assert (term.out / "profile.yaml").exists() and (term.out / "harvester-config.yaml").exists()

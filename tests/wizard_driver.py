@@ -39,3 +39,36 @@ async def pick_nics(pilot, app, names: list[str]) -> None:
         table.move_cursor(row=rows.index(name))
         await pilot.press("enter")
         await pilot.pause()
+
+
+async def start(pilot, app, install: bool = False, draft: dict | None = None) -> None:
+    """Past the welcome screen: install config (``install``) or reconfigure this node; the
+    draft gets ``draft`` (path -> value) first."""
+    await settle(pilot, app)
+    for path, value in (draft or {}).items():
+        app.session.draft.set(path, value)
+    await pilot.press(*(["enter"] if install else ["down", "enter"]))
+    await settle(pilot, app)
+
+
+async def goto(pilot, app, key: str) -> None:
+    app.show_step(key)
+    await settle(pilot, app, 0.2)
+    assert app.screen.key == key
+
+
+async def push(pilot, app, button_id: str) -> None:
+    """Press a button from the keyboard (Tab to it, Enter), wherever it is scrolled."""
+    app.screen.query_one(f"#{button_id}").focus()
+    await pilot.press("enter")
+    await settle(pilot, app)
+
+
+async def confirm_apply(pilot, app) -> None:
+    """From Review: Ctrl+N to the confirmation, which reads what Apply will do; type yes."""
+    await pilot.press("ctrl+n")
+    await settle(pilot, app, 0.3)
+    assert app.screen.key == "confirm", [p.line() for p in app.session.problems()]
+    app.screen.query_one("#yes").focus()
+    await pilot.press("y", "e", "s", "enter")
+    await settle(pilot, app, 0.5)

@@ -31,10 +31,14 @@ def run(args) -> int:
     from screens.app import WizardApp, console_env
 
     console_env()
-    WizardApp(session).run()
+    app = WizardApp(session)
+    app.run()
+    lines, code = session.outcome()  # says what was not done; the exit code agrees
     for path in session.written:
         print(path)
-    return 0
+    for line in lines:
+        print(line)
+    return code if app.return_code in (0, None) else app.return_code
 
 
 def demo_session(out: str, draft=None, delay: float = 0.15):
@@ -44,7 +48,15 @@ def demo_session(out: str, draft=None, delay: float = 0.15):
     from tui.wizard.session import Session
 
     demo_run_dir()
-    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster)
+    return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster,
+                   lsblk=simulated_disks)
+
+
+def simulated_disks() -> str:
+    """The demo node's disks (loaded when the install step asks: not before the first screen)."""
+    from tui.net.disks import simulated_lsblk_json
+
+    return simulated_lsblk_json()
 
 
 def demo_run_dir() -> str:
@@ -74,7 +86,12 @@ def node_session(out: str, draft):
 
         return Cluster.connect(None, draft.get("cluster.kubeconfig"))
 
-    return Session(open_host(), out, draft, connect_cluster=real_cluster)
+    def real_disks() -> str:
+        from tui.net.disks import lsblk_json
+
+        return lsblk_json()
+
+    return Session(open_host(), out, draft, connect_cluster=real_cluster, lsblk=real_disks)
 
 
 def _from_cmdline(draft):

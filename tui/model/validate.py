@@ -22,22 +22,25 @@ from tui.model.validate_cluster import check_cluster
 from tui.model.validate_install import check_install
 
 
-def validate(loaded: Loaded, inventory: Inventory | None = None) -> list[P.Problem]:
-    """All problems of a loaded profile: load problems, rules, selector resolution."""
+def validate(loaded: Loaded, inventory: Inventory | None = None, *, automatic: bool = True) -> list[P.Problem]:
+    """All problems of a loaded profile: load problems, rules, selector resolution.
+    ``automatic``: the config may drive an automatic install (PXE, kernel arguments), whose extra
+    needs are then told too; the wizard on the node's console installs interactively."""
     problems = list(loaded.problems)
     if loaded.profile is None:
         return problems
     resolution = resolve(loaded.profile, inventory)
-    problems += check(loaded.profile, loaded.bad_paths, resolution, inventory)
+    problems += check(loaded.profile, loaded.bad_paths, resolution, inventory, automatic)
     return _unique(problems)
 
 
-def check(profile: Profile, bad: frozenset[str], resolution: Resolution, inventory: Inventory | None) -> list[P.Problem]:
+def check(profile: Profile, bad: frozenset[str], resolution: Resolution, inventory: Inventory | None,
+          automatic: bool = True) -> list[P.Problem]:
     out: list[P.Problem] = []
     out += _check_management(profile, bad, resolution)
     out += _check_node(profile, bad)
     out += check_cluster(profile, bad)
-    out += check_install(profile, bad)
+    out += check_install(profile, bad, automatic)
     out += list(resolution.problems)
     out += _check_resolved(profile, resolution, inventory)
     return out

@@ -28,7 +28,7 @@ OWNED = {
 }
 
 
-def check_install(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
+def check_install(profile: Profile, bad: frozenset[str], automatic: bool = True) -> list[P.Problem]:
     ins = profile.install
     out: list[P.Problem] = []
     if ins is None:
@@ -56,7 +56,7 @@ def check_install(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         out.append(P.warning(f"{p}.role", "ignored with mode install"))
     if ins.mode != "install" and not ins.device and f"{p}.device" not in bad:
         out.append(P.warning(f"{p}.device", "no install disk: the installer asks for it (an automatic install fails without it)"))
-    if not ins.iso_url and f"{p}.iso_url" not in bad:
+    if automatic and not ins.iso_url and f"{p}.iso_url" not in bad:
         out.append(P.warning(f"{p}.iso_url", "no ISO URL: an automatic install (kernel arguments) is refused "
                                              "without it (the installer: \"iso_url is required in automatic "
                                              "installation\")"))

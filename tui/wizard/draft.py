@@ -47,7 +47,11 @@ class Draft:
         return node
 
     def set(self, path: str, value) -> None:
-        """Set (or with ``None`` / empty remove) the value at ``path``, creating parents."""
+        """Set (or with ``None`` / empty remove) the value at ``path``, creating parents; a
+        removal creates nothing and drops the mappings it leaves empty."""
+        if value is None or value == "" or value == []:
+            self._remove(_split(path))
+            return
         keys = _split(path)
         node = self.data
         for key, nxt in zip(keys, keys[1:]):
@@ -64,6 +68,21 @@ class Draft:
         else:
             node[last] = value
 
+    def _remove(self, keys: list) -> None:
+        chain = [self.data]
+        for key in keys[:-1]:
+            try:
+                chain.append(chain[-1][key])
+            except (KeyError, IndexError, TypeError):
+                return
+        if isinstance(chain[-1], dict):
+            chain[-1].pop(keys[-1], None)
+        for parent, key, node in reversed(list(zip(chain, keys, chain[1:]))):
+            if isinstance(node, dict) and not node and isinstance(parent, dict):
+                parent.pop(key, None)
+            else:
+                break
+
     def loaded(self) -> "Loaded":
         from tui.model.load import load_data
 
@@ -72,7 +91,7 @@ class Draft:
     def problems(self, inventory: "Inventory | None") -> "list[P.Problem]":
         from tui.model.validate import validate
 
-        return validate(self.loaded(), inventory)
+        return validate(self.loaded(), inventory, automatic=False)  # the console installs interactively
 
     @staticmethod
     def under(problems: "list[P.Problem]", prefixes: tuple[str, ...]) -> "list[P.Problem]":
@@ -84,6 +103,8 @@ class Draft:
 def parse_field(kind: str, text: str):
     """A form field's text as profile data; ValueError with an operator-readable message."""
     text = text.strip()
+    if kind == "select" and text == "(default)":  # tui.wizard.steps.DEFAULT_CHOICE: left out
+        return None
     if kind in ("text", "password", "select"):
         return text or None
     if kind == "int":

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui.wizard.draft import Draft
+from tui.wizard.outcome import Result
 
 if TYPE_CHECKING:
     from tui.model import problems as P
@@ -29,6 +30,10 @@ class Session:
     connect_cluster: object = None  # () -> Cluster; chosen at start-up (simulated or kubeconfig)
     _cluster: object = None
     cluster_error: str | None = None
+    result: Result = field(default_factory=Result)
+    lsblk: object = None  # () -> lsblk JSON: the host backend's disks, chosen at start-up
+    _disks: list | None = None
+    _checked: tuple | None = None  # (draft key, ClusterCheck): the last cluster check
 
     def inventory(self, refresh: bool = False) -> "Inventory":
         if self._inventory is None or refresh:
@@ -36,7 +41,27 @@ class Session:
         return self._inventory
 
     def problems(self) -> "list[P.Problem]":
-        return self.draft.problems(self.inventory())
+        """The validator's problems, and the cluster check's when it was run on this draft."""
+        out = self.draft.problems(self.inventory())
+        check = self.last_cluster_check()
+        return out + (check.problems if check else [])
+
+    def disks(self) -> list:
+        """The machine's disks for the install-disk choice (empty: none known, type a path)."""
+        if self._disks is None:
+            from tui.wizard.disks import parse_lsblk
+
+            self._disks = parse_lsblk(self.lsblk()) if self.lsblk else []
+        return self._disks
+
+    def prefill_from_node(self) -> list[str]:
+        """Reconfigure mode: what the node has now fills what the draft lacks; the paths set."""
+        from tui.wizard.prefill import from_node
+
+        values = from_node(self.draft.data, self.inventory(), self.host.snapshot())
+        for path, value in values.items():
+            self.draft.set(path, value)
+        return list(values)
 
     def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list:
         return self.host.probe_dhcp(ifname, vlan, timeout)
@@ -76,21 +101,45 @@ class Session:
         from tui.net.apply import apply
 
         timer = (lambda deadline: 0) if self.simulated else None  # demo: the screen counts down
+        self.result.network = "applying"
         out = apply(self.host, self._target(), confirm_timeout=confirm_timeout, report=report, timer=timer)
         self.pending_until = out.pending_until
+        if not out.ok:
+            self.result.network = "failed" if out.restored or not out.done else "restore failed"
+        else:
+            self.result.network = "pending" if out.pending_until else ("kept" if out.steps else "nothing to do")
+        self.result.address = self.node_address() if out.ok else None
         return out
+
+    def outcome(self) -> tuple[list[str], int]:
+        """What this session did and did not do, in words, and the exit code that says it."""
+        from tui.wizard.outcome import exit_code, summary
+
+        self.result.install_config = self.install_config
+        return summary(self.result), exit_code(self.result)
+
+    def node_address(self) -> str | None:
+        """The address the node has on its management device now (after DHCP: what it got)."""
+        target = self._target()
+        if target is None or not target.ip_dev:
+            return None
+        return next((cidr for dev, cidr in self.host.snapshot().addresses if dev == target.ip_dev), None)
 
     def keep(self) -> bool:
         from tui.net.apply import confirm_pending
 
         self.pending_until = None
+        self.result.network = "kept"
         return confirm_pending()
 
     def revert(self, report) -> list[str] | None:
         from tui.net.apply import rollback_pending
 
         self.pending_until = None
-        return rollback_pending(self.host, report)
+        left = rollback_pending(self.host, report)
+        self.result.network = "restore failed" if left else "reverted"
+        self.result.address = None
+        return left
 
     # ---- the cluster -------------------------------------------------------------------------
     def cluster(self):
@@ -152,27 +201,152 @@ class Session:
         """Apply the profile's cluster side; False when something failed (reported)."""
         from tui.kube import apply as A
         from tui.kube.cluster import ClusterError
-        from tui.kube.profile_apply import has_cluster_side, objects_for
+        from tui.kube.profile_apply import has_cluster_side
 
         profile = self.draft.loaded().profile
         if profile is None or not has_cluster_side(profile):
+            self.result.cluster = "none"
             return True
-        cluster = self.cluster()
-        if cluster is None:
-            report(f"cluster: skipped ({self.cluster_error or 'no cluster configured'})")
+        check = self.check_cluster()
+        if check.error:
+            report(f"cluster: skipped ({check.error})")
+            self.result.cluster, self.result.notes = "skipped", [f"not sent: {check.error}"]
             return False
+        for p in check.problems:
+            report(p.line())
+        if any(p.is_error for p in check.problems):
+            self.result.cluster = "skipped"
+            self.result.notes = [p.line() for p in check.problems if p.is_error]
+            return False
+        cluster = self.cluster()
         try:
-            objs, problems = objects_for(cluster, profile, self.inventory())
-            for p in problems:
-                report(p.line())
-            if any(p.is_error for p in problems):
-                return False
-            A.apply(cluster, objs, report=lambda t: report(f"cluster: {t}"))
-            states = A.wait_ready(cluster, objs, wait, report=lambda t: report(f"cluster: {t}"))
+            A.apply(cluster, check.objs, report=lambda t: report(f"cluster: {t}"))
+            states = A.wait_ready(cluster, check.objs, wait, report=lambda t: report(f"cluster: {t}"))
         except ClusterError as exc:
             report(f"cluster: error: {exc}")
+            self.result.cluster, self.result.notes = "not complete", [f"cluster error: {exc}"]
             return False
-        return all(s.ready for s in states)
+        late = [s.node for s in states if not s.ready]
+        notes = [f"not ready: {', '.join(late)}"] if late else []
+        no_node = any(o.plural == "vlanconfigs" for o in check.objs) and not any(
+            not s.node.startswith("clusternetwork/") for s in states)
+        if no_node:
+            notes.append("no node took the uplink: the VlanConfig matches no node of the cluster")
+        notes += [f"warning: {p.path}: {p.message}" for p in check.problems if not p.is_error]
+        self.result.cluster = "not complete" if late or no_node else "done"
+        self.result.notes = notes
+        return self.result.cluster == "done"
+
+    # ---- checks before anything changes ------------------------------------------------------
+    def _key(self) -> str:
+        import json
+
+        return json.dumps(self.draft.data, sort_keys=True, default=str)
+
+    def last_cluster_check(self) -> "ClusterCheck | None":
+        """The cluster check of the current draft, if one was run (no network here)."""
+        return self._checked[1] if self._checked and self._checked[0] == self._key() else None
+
+    def check_cluster(self) -> "ClusterCheck":
+        """Checks the profile's cluster side against the cluster (blocks: call from a worker):
+        NICs in two places, a VlanConfig matching no node, the release the cluster runs, the
+        uplink NICs missing on some nodes; and what would be created or patched."""
+        from tui.kube.cluster import ClusterError
+        from tui.kube.profile_apply import has_cluster_side
+
+        key = self._key()
+        if self._checked and self._checked[0] == key:
+            return self._checked[1]
+        check = ClusterCheck()
+        profile = self.draft.loaded().profile
+        if profile is None or not has_cluster_side(profile):
+            check.needed = False
+        elif self.cluster() is None:
+            check.error = self.cluster_error or "no cluster configured"
+            check.problems = [_warning("cluster", f"no cluster reachable ({check.error}): the cluster objects "
+                                       "cannot be checked or sent")]
+        else:
+            try:
+                check = self._check_against(self.cluster(), profile)
+            except ClusterError as exc:
+                check.error = str(exc)
+                check.problems = [_warning("cluster", f"the cluster check failed: {exc}")]
+        self._checked = (key, check)
+        return check
+
+    def _check_against(self, cluster, profile) -> "ClusterCheck":
+        from tui.kube import apply as A
+        from tui.kube.profile_apply import nic_presence, objects_for
+
+        objs, problems = objects_for(cluster, profile, self.inventory())
+        chosen = [s.get("name") for s in self.draft.get("vlan.interfaces", []) if s.get("name")]
+        counts = {n: (c, t) for n, c, t, _ in nic_presence(cluster)}
+        total = max((t for _, t in counts.values()), default=0)
+        for nic in chosen:
+            have = counts.get(nic, (0, total))[0]
+            if total and have < total:
+                problems.append(_warning("vlan.interfaces", f"{nic} is free on {have} of {total} cluster nodes only"))
+        changes = []
+        if not any(p.is_error for p in problems):
+            for ch in A.plan(cluster, objs):
+                verb = {"create": "create", "update": "patch", "unchanged": "keep"}[ch.action]
+                changes.append(f"{verb} {ch.obj.ref}" + (f" ({', '.join(ch.fields[:3])})" if ch.fields else ""))
+        return ClusterCheck(objs=objs, problems=problems, changes=changes)
+
+    def confirmation(self) -> "Confirmation":
+        """Everything Apply will do, for the page that asks before it (blocks: a worker)."""
+        c = Confirmation(files=self.files_to_write())
+        if not self.install_config:
+            check = self.check_cluster()
+            target = self._target()
+            if target is not None:
+                from tui.net.apply import prepare
+
+                steps = prepare(self.host.snapshot(), target)[2]
+                c.host = ssh_losses(self.inventory(), steps) + [s.describe() for s in steps]
+                if not steps:
+                    c.host = ["nothing to change: the node already has this network"]
+            if check.needed:
+                c.cluster = check.changes or [f"not sent: {check.error}" if check.error else "nothing to change"]
+        else:
+            c.host = ["nothing on this node changes (an install config is written)"]
+        problems = self.problems()
+        c.warnings = [f"{p.path}: {p.message}" for p in problems if not p.is_error]
+        c.errors = [f"{p.path}: {p.message}" for p in problems if p.is_error]
+        return c
+
+    def files_to_write(self) -> list[str]:
+        from tui.render.node import CONFIG_NAME
+
+        names = ["profile.yaml"] + ([CONFIG_NAME] if self.rendered_config() else [])
+        return [os.path.join(self.out_dir, n) for n in names]
+
+    # ---- VM networks -------------------------------------------------------------------------
+    def save_network(self, index: int | None, form) -> dict[str, str]:
+        """Add (``index`` None) or replace a VM network; nothing changes when the entry has an
+        error. Returns the entry's errors by form field (name, vlan_id, mode, cidr, gateway)."""
+        from tui.wizard.networks import field_of, network_from_form
+
+        net, errors = network_from_form(form)
+        nets = list(self.draft.get("networks", []))
+        i = len(nets) if index is None else index
+        if errors:
+            return errors
+        trial = Draft(self.draft.data)
+        trial.set("networks", nets[:i] + [net] + nets[i + 1:])
+        for p in trial.problems(self.inventory()):
+            f = field_of(p.path, i) if p.is_error else None
+            if f and f not in errors:
+                errors[f] = p.message
+        if not errors:
+            self.draft = trial
+        return errors
+
+    def remove_network(self, index: int) -> None:
+        nets = list(self.draft.get("networks", []))
+        if 0 <= index < len(nets):
+            del nets[index]
+            self.draft.set("networks", nets or None)
 
     def write_outputs(self) -> list[str]:
         """The saved profile (replays this session unattended) and the rendered config."""
@@ -187,7 +361,68 @@ class Session:
         if config:
             files[CONFIG_NAME] = config
         self.written = write_tree(self.out_dir, files)
+        self.result.written = list(self.written)
+        self.result.install_config = self.install_config
         return self.written
+
+
+@dataclass
+class ClusterCheck:
+    needed: bool = True  # False: the profile has no cluster side
+    objs: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # "create clusternetworks/data", "patch ..."
+    error: str | None = None  # the cluster could not be reached or asked
+
+
+@dataclass
+class Confirmation:
+    host: list[str] = field(default_factory=list)
+    cluster: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = ["On this node:"] + [f"  {x}" for x in self.host]
+        if self.cluster:
+            out += ["In the cluster:"] + [f"  {x}" for x in self.cluster]
+        out += ["Files written:"] + [f"  {x}" for x in self.files]
+        if self.warnings:
+            out += ["Warnings:"] + [f"  warning: {x}" for x in self.warnings]
+        if self.errors:
+            out += ["Errors (Apply is refused):"] + [f"  error: {x}" for x in self.errors]
+        return out
+
+
+def ssh_losses(inventory, steps) -> list[str]:
+    """"eno1 - your SSH session - loses 10.0.0.11/24" for each address of the NIC carrying
+    this SSH session that a step takes away (ASCII dashes: the console font)."""
+    out = []
+    for nic in inventory.physical():
+        if not nic.ssh_session:
+            continue
+        touched = [s for s in steps if s.dev == nic.name and s.op in ("addr-del", "master", "link-del", "link-down")]
+        lost = [s.args[0] for s in touched if s.op == "addr-del"] or (list(nic.ipv4) if touched else [])
+        out += [f"{nic.name} - your SSH session - loses {cidr}" for cidr in lost]
+        out += [f"{nic.name} - your SSH session - loses the default route via {s.args[1]}"
+                for s in steps if s.dev == nic.name and s.op == "route-del" and s.args[0] == "default"]
+    return out
+
+
+def apply_messages(out) -> list[str]:
+    """The words for an apply outcome (one place: a pure module will take this over)."""
+    if not out.ok:
+        return [f"FAILED: {out.error}",
+                "the prior network state is back (verified)" if out.restored or not out.done
+                else "could not fully restore: " + "; ".join(out.restore_problems)]
+    return ["applied and verified " + f"{len(out.steps)} steps" if out.steps else "nothing to do"]
+
+
+def _warning(path: str, message: str):
+    from tui.model import problems as P
+
+    return P.warning(path, message)
 
 
 SECRET_KEYS = ("token", "password")
