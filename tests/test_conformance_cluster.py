@@ -7,7 +7,6 @@ nothing. The simulated API server admits through the same oracle when it is pres
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import json
 import re
@@ -520,27 +519,6 @@ def test_the_simulated_api_finds_the_oracle_or_works_without_it(tmp_path, monkey
     monkeypatch.delenv("HNS_ORACLES")
     default = ROOT.parent / "shared" / "oracles" / "bin" / "webhooks"
     assert S.find_webhooks() == (str(default) if default.is_file() else None)
-
-
-def test_production_code_never_imports_the_simulated_api():
-    allowed = {ROOT / "tui/kube/simulated_api.py", ROOT / "tui/commands/wizard.py"}  # the server; the demo starts it
-    for path in sorted((ROOT / "tui").rglob("*.py")):
-        if path in allowed:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
-            else:
-                continue
-            assert not any("simulated_api" in n for n in names), f"{path.relative_to(ROOT)} imports the simulated API"
-
-
-def test_the_pure_checks_do_not_depend_on_the_renderer():
-    tree = ast.parse((ROOT / "tui/model/cluster_checks.py").read_text())
-    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert not any(m and m.startswith("tui.render") for m in modules), modules
 
 
 def test_a_network_made_untagged_loses_its_vlan_but_keeps_what_harvester_added(api, tmp_path):

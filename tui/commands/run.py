@@ -193,7 +193,7 @@ def _cluster(args, profile):
     from tui.kube.cluster import Cluster
 
     if args.demo:
-        from tui.commands.wizard import simulated_cluster
+        from tui.commands.demo import simulated_cluster
 
         return simulated_cluster()
     return Cluster.connect(args.kubeconfig, profile.cluster.kubeconfig if profile.cluster else None)

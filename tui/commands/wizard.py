@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 
 def run(args) -> int:
@@ -39,30 +38,13 @@ def run(args) -> int:
 
 def demo_session(out: str, draft=None, delay: float = 0.15):
     """The simulated node and three-node cluster; everything else is the real code."""
+    from tui.commands.demo import demo_run_dir, simulated_cluster
     from tui.net.simulated import SimulatedHost
     from tui.wizard.draft import Draft
     from tui.wizard.session import Session
 
     demo_run_dir()
     return Session(SimulatedHost.demo(delay), out, draft or Draft(), simulated=True, connect_cluster=simulated_cluster)
-
-
-def demo_run_dir() -> str:
-    """The simulated node keeps its journal and kubeconfig away from the real /run."""
-    return os.environ.setdefault("HARVESTER_NETSETUP_RUN_DIR", tempfile.mkdtemp(prefix="hns-demo-run-"))
-
-
-def simulated_cluster():
-    """The demo's three-node cluster: the simulated API server, reached by the real client."""
-    from tui.files import atomic_write
-    from tui.kube.cluster import Cluster
-    from tui.kube.simulated_api import SimulatedApi
-    from tui.model.releases import DEFAULT_RELEASE
-
-    api = SimulatedApi(version=f"{DEFAULT_RELEASE}.0").start()
-    path = os.path.join(demo_run_dir(), "demo-kubeconfig")
-    atomic_write(path, api.kubeconfig())
-    return Cluster.connect(path)
 
 
 def node_session(out: str, draft):

@@ -10,6 +10,7 @@ from tui.model import formats as F
 from tui.model import harvester_settings as S
 from tui.model import problems as P
 from tui.model.profile import NameSelector, Profile
+from tui.model.validate_bond import check_bond
 
 MAX_CN_LEN = 12  # 15 (IFNAMSIZ) - len("-br")
 MAX_LABEL_VALUE = 63  # a Kubernetes label value
@@ -20,8 +21,6 @@ def check_cluster(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
 
 
 def _check_vlan(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
-    from tui.model.validate import check_bond
-
     out: list[P.Problem] = []
     v = profile.vlan
     if v is None:
