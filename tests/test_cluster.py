@@ -238,3 +238,33 @@ def test_v1_0_dialect(tmp_path):
         assert {n["name"] for n in doc["nics"]} == {"eno1", "eno2", "ens1f0", "ens1f1"}
     finally:
         api.down()
+
+
+# one set of failure rules for the cluster side, shared by `cluster apply`, `run` and the wizard
+@pytest.mark.parametrize("case, profile_text, wait, ok, error, applied, waited", [
+    ("all ready", PROFILE.split("networks:")[0], 10.0, True, None, True, True),
+    ("no wait asked", PROFILE.split("networks:")[0], None, True, None, True, False),
+    ("a node not ready", PROFILE.split("networks:")[0].replace("name: ens1f0}]", "name: ens1f1}]"), 10.0,
+     False, "not every node is ready", True, True),
+    ("an error refuses before any write", PROFILE.split("networks:")[0].replace("mtu: 9000", "mtu: 1500").replace(
+        "node: {dns", "node: {hostname: harvester-node-1, dns"), 10.0, False, "already has MTU 9000", False, False),
+], ids=["all ready", "no wait asked", "a node not ready", "an error refuses before any write"])
+def test_the_cluster_apply_rules(api, tmp_path, case, profile_text, wait, ok, error, applied, waited):
+    from tui.kube.cluster import Cluster
+    from tui.kube.profile_apply import apply_profile
+    from tui.model.inventory import inventory_from_data
+
+    cluster = Cluster.connect(write(tmp_path, "kc", api.kubeconfig()))
+    if case.startswith("an error"):  # another profile already set the cluster network's MTU to 9000
+        assert apply_profile(cluster, load_text(PROFILE.split("networks:")[0]).profile, None, None).ok
+    before = len(writes(api))
+    with open(INV) as f:
+        inventory = inventory_from_data(json.load(f))[0]
+    seen = []
+    out = apply_profile(cluster, load_text(profile_text).profile, inventory, wait,
+                        on_plan=lambda problems, uplinks: seen.append(problems))
+    assert out.ok is ok and (error is None) is (out.error is None), (case, out)
+    assert error is None or error in out.error
+    assert len(seen) == 1 and seen[0] == out.problems  # the plan is shown before anything is written
+    assert (len(writes(api)) > before) is applied, case
+    assert (out.states is not None) is waited, case

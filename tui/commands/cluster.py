@@ -102,23 +102,17 @@ def _profile_command(args) -> int:
         for c in changes:
             print(f"{c.action:<9} {c.obj.ref}" + (f"  ({', '.join(c.fields)})" if c.fields else ""))
         return OK
-    changes = A.apply(cluster, objs, report=say)
-    written = sum(c.action != "unchanged" for c in changes)
-    say(f"{written} of {len(changes)} objects changed ({cluster.round_trips} API round trips)")
-    status = _planned(uplinks, changes) if uplinks is not None else {}
-    ok = True
-    if args.wait:
-        from tui.kube.profile_apply import wait_uplinks
+    from tui.kube.profile_apply import apply_planned
 
-        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=say)
-        status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}"
-                       for s in states})
-        ok = all(s.ready for s in states)
+    out = apply_planned(cluster, objs, problems, uplinks, args.wait or None, report=say)  # --wait 0: no wait
+    status = _planned(uplinks, out.changes) if uplinks is not None else {}
+    status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}"
+                   for s in out.states or ()})
     if uplinks is not None:
         for line in node_table(uplinks, status):
             print(line)
-    if not ok:
-        say("error: not every node is ready (see above)")
+    if not out.ok:
+        say(f"error: {out.error} (see above)")
         return INVALID
     return OK
 

@@ -149,29 +149,29 @@ def _apply_network(args, host, profile, res, st) -> None:
 
 
 def _apply_cluster(args, profile, inventory, st) -> None:
-    from tui.kube import apply as A
     from tui.kube.cluster import ClusterError
-    from tui.kube.profile_apply import plan_for, wait_uplinks
+    from tui.kube.profile_apply import apply_profile
+
+    def planned(problems, uplinks):
+        for p in problems:
+            log(p.line())
+        if uplinks is not None and not P.has_errors(problems):
+            st["uplinks"] = {n.node: list(n.nics) for n in uplinks.nodes}
 
     try:
         cluster = _cluster(args, profile)
         if profile.vlan and profile.vlan.cluster_scope:
             _publish_nic_facts(cluster, profile, inventory, st)
-        objs, problems, uplinks = plan_for(cluster, profile, inventory)
-        for p in problems:
-            log(p.line())
-        if P.has_errors(problems):
-            raise StepError("cluster: " + "; ".join(p.line() for p in problems if p.is_error))
-        if uplinks is not None:
-            st["uplinks"] = {n.node: list(n.nics) for n in uplinks.nodes}
-        changes = A.apply(cluster, objs, report=lambda t: log(f"cluster: {t}"))
-        st["changed"] = sum(c.action != "unchanged" for c in changes)
-        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=lambda t: log(f"cluster: {t}"))
-        st["nodes"] = {s.node: s.ready for s in states}
-        if not all(s.ready for s in states):
-            raise StepError("cluster: not every node is ready")
+        out = apply_profile(cluster, profile, inventory, args.wait, report=lambda t: log(f"cluster: {t}"),
+                            on_plan=planned)
     except ClusterError as exc:
         raise StepError(f"cluster: {exc}") from None
+    if out.changes is not None:
+        st["changed"] = sum(c.action != "unchanged" for c in out.changes)
+    if out.states is not None:
+        st["nodes"] = {s.node: s.ready for s in out.states}
+    if not out.ok:
+        raise StepError(f"cluster: {out.error}")
 
 
 def _publish_nic_facts(cluster, profile, inventory, st) -> None:

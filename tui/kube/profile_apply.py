@@ -3,6 +3,8 @@ the checks the webhooks miss (shared by ``cluster plan/apply``, the runner and t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tui.kube.cluster import Cluster
 from tui.model import problems as P
 from tui.model.inventory import Inventory
@@ -94,3 +96,47 @@ def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, 
                 report(f"{r.node}: {'ready' if r.ready else 'NOT ready'}" + (f" ({r.message})" if r.message else ""))
             return result
         time.sleep(poll)
+
+
+@dataclass(frozen=True)
+class ClusterApply:
+    """What applying a profile's cluster side came to. ``error`` is None when it worked."""
+
+    problems: list[P.Problem]
+    uplinks: UplinkPlan | None
+    changes: list | None  # the writes (tui.kube.apply.Change); None when refused before any
+    states: list | None  # per node readiness (tui.kube.apply.NodeReady); None when not waited for
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def apply_profile(cluster: Cluster, profile: Profile, inventory: Inventory | None, wait: float | None,
+                  report=lambda text: None, on_plan=lambda problems, uplinks: None) -> ClusterApply:
+    """The cluster side of a profile, with the one set of failure rules ``cluster apply``, ``run``
+    and the wizard share: plan (``on_plan`` sees the problems and uplink plan before any write);
+    refused when a problem is an error; else write, then — unless ``wait`` is None — wait up to
+    ``wait`` seconds, failing unless every node is ready. A ClusterError (unreachable, a write
+    rejected) is raised to the caller."""
+    objs, problems, uplinks = plan_for(cluster, profile, inventory)
+    on_plan(problems, uplinks)
+    return apply_planned(cluster, objs, problems, uplinks, wait, report)
+
+
+def apply_planned(cluster: Cluster, objs: list[Obj], problems: list[P.Problem], uplinks: UplinkPlan | None,
+                  wait: float | None, report=lambda text: None) -> ClusterApply:
+    """The write and wait half of ``apply_profile``, for a caller that planned (and showed) already."""
+    from tui.kube import apply as A
+
+    if P.has_errors(problems):
+        return ClusterApply(problems, uplinks, None, None, "; ".join(p.line() for p in problems if p.is_error))
+    changes = A.apply(cluster, objs, report=report)
+    written = sum(c.action != "unchanged" for c in changes)
+    report(f"{written} of {len(changes)} objects changed ({cluster.round_trips} API round trips)")
+    if wait is None:
+        return ClusterApply(problems, uplinks, changes, None, None)
+    states = wait_uplinks(cluster, objs, uplinks, wait, report=report)
+    ready = all(s.ready for s in states)
+    return ClusterApply(problems, uplinks, changes, states, None if ready else "not every node is ready")
