@@ -305,3 +305,15 @@ def test_a_surrogate_pair_is_its_character_and_renders():
     result = render_node(loaded, None, "harvester")
     assert result.ok
     assert yaml.safe_load(result.files["harvester-config.yaml"])["os"]["password"].startswith("$6$")
+
+
+@pytest.mark.parametrize("mask, prefix", [
+    ("255.255.255.0", 24), ("255.255.255.252", 30), ("255.255.255.255", 32), ("0.0.0.0", 0), ("255.255.0.0", 16),
+    ("24", 24),  # a prefix length already
+    ("255.0.255.0", None), ("255.255.255.256", None), ("mask", None), ("", None), ("33", None),
+])
+def test_netmask_to_prefix(mask, prefix):
+    """One helper for a dotted netmask → prefix length (the importer and the DHCP client's offer)."""
+    from tui.model.formats import netmask_prefix
+
+    assert netmask_prefix(mask) == prefix

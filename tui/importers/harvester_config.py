@@ -8,10 +8,10 @@ import → render gives back every key of the original.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from tui.importers.kernel_cmdline import parse_interface
+from tui.model import formats as F
 from tui.model import problems as P
 from tui.model.releases import DEFAULT_RELEASE
 
@@ -125,12 +125,10 @@ def _network(net: dict, path: str, problems: list) -> dict:
     if method == "static":
         ip, mask = ours.get("ip"), ours.get("subnet_mask")
         if ip:
-            try:
-                prefix = ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen if mask else None
-                ipv4["address"] = f"{ip}/{prefix}" if prefix is not None else str(ip)
-            except ValueError:
+            prefix = F.netmask_prefix(str(mask)) if mask else None
+            if mask and prefix is None:
                 problems.append(P.error(f"{path}.subnet_mask", f"'{mask}' is not a contiguous IPv4 netmask"))
-                ipv4["address"] = str(ip)
+            ipv4["address"] = f"{ip}/{prefix}" if prefix is not None else str(ip)
         if ours.get("gateway"):
             ipv4["gateway"] = str(ours["gateway"])
     out["ipv4"] = ipv4
