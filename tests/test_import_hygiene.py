@@ -1,6 +1,7 @@
 """The pure core never loads textual, pyroute2 or kubernetes, nor touches files or clocks."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -234,3 +235,36 @@ def test_the_cycle_finder_finds_cycles(graph, expected):
 
 def test_no_import_cycles_even_through_function_local_imports():
     assert [c for c in _cycles(GRAPH) if c not in ALLOWED_CYCLES] == []
+
+
+# --- Harvester's interface names have one home: tui/model/ifnames.py ---
+
+NAME_LITERAL = re.compile(r"mgmt-b[or]\b|harvester-br0|^-b[or]\b")  # "<cn>-br" is f"{cn}" + "-br"
+NAME_PACKAGES = ["tui/model", "tui/render", "tui/kube", "tui/commands", "tui/runner"]
+NAME_EXEMPT = {ROOT / "tui/model/ifnames.py",
+               # being redefined (issue 14 item 1); the simulated API server is a fake cluster with its own data
+               ROOT / "tui/model/profile.py", ROOT / "tui/kube/simulated_api.py"}
+
+
+def _code_strings(tree):
+    """String constants in code (docstrings left out), f-string pieces included."""
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings:
+            yield n.value
+
+
+@pytest.mark.parametrize("path", [p for pkg in NAME_PACKAGES for p in sorted((ROOT / pkg).glob("*.py"))
+                                  if p not in NAME_EXEMPT], ids=str)
+def test_interface_names_are_spelled_in_one_place(path):
+    for text in _code_strings(ast.parse(path.read_text())):
+        assert not NAME_LITERAL.search(text), f"{path.name}: {text!r} (use tui.model.ifnames)"
+
+
+@pytest.mark.parametrize("text, found", [("mgmt-bo", True), ("x is in mgmt-br.5", True), ("-br", True),
+                                         ("-bo' must fit", True), ("harvester-br0", True), ("-both", False),
+                                         ("mgmt", False), ("a-br", False)])
+def test_the_name_finder(text, found):
+    assert bool(NAME_LITERAL.search(text)) is found

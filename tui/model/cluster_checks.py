@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from tui.model import problems as P
+from tui.model.ifnames import MGMT_BOND
 from tui.model.kube_objects import Obj
 from tui.model.releases import parse_release
 
@@ -77,7 +78,8 @@ def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list
         for node in sorted(mine):
             clash = nics & mgmt_nics.get(node, set())
             if clash:
-                problems.append(P.error("vlan.interfaces", f"{', '.join(sorted(clash))} on {node} is in mgmt-bo; the VLAN uplink needs other NICs"))
+                problems.append(P.error("vlan.interfaces", f"{', '.join(sorted(clash))} on {node} is in {MGMT_BOND}; "
+                                                           "the VLAN uplink needs other NICs"))
     for o in objs:
         if o.plural == "network-attachment-definitions":
             cn = o.body["metadata"]["labels"].get("network.harvesterhci.io/clusternetwork")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from tui.model.ifnames import LEGACY_MGMT_BOND, LEGACY_VLAN_BRIDGE
 from tui.model.inventory import Inventory, natural_key
 from tui.model.uplink_plan import NicView, NodeView
 
@@ -98,8 +99,8 @@ def views_from_nodenetworks(nodenetworks: list[dict], nodes: list[dict]) -> list
         for n in status.get("nics") or ():
             if n.get("type", "device") != "device" or not n.get("name"):
                 continue
-            master = ("harvester-br0" if n.get("usedByVlanNetwork")
-                      else "harvester-mgmt" if n.get("usedByManagementNetwork")
+            master = (LEGACY_VLAN_BRIDGE if n.get("usedByVlanNetwork")
+                      else LEGACY_MGMT_BOND if n.get("usedByManagementNetwork")
                       else f"link #{n['masterIndex']}" if n.get("masterIndex") else None)
             mac = (macs.get(n["name"]) or "").lower() or None
             nics.append(NicView(n["name"], mac, n.get("state") or "unknown", master))

@@ -9,10 +9,10 @@ import json
 from tui.model import formats as F
 from tui.model import harvester_settings as S
 from tui.model import problems as P
+from tui.model.ifnames import MAX_CN_LEN, bridge_name
 from tui.model.profile import NameSelector, Profile
 from tui.model.validate_bond import check_bond
 
-MAX_CN_LEN = 12  # 15 (IFNAMSIZ) - len("-br")
 MAX_LABEL_VALUE = 63  # a Kubernetes label value
 
 
@@ -34,7 +34,8 @@ def _check_vlan(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         msg = F.dns_label(cn, max_len=MAX_CN_LEN, what="cluster network name")
         if msg:
             if len(cn) > MAX_CN_LEN:
-                msg = f"'{cn}' is {len(cn)} characters; a cluster network name has at most {MAX_CN_LEN} (its bridge '{cn}-br' must fit the 15-character interface name limit)"
+                msg = (f"'{cn}' is {len(cn)} characters; a cluster network name has at most {MAX_CN_LEN} "
+                       f"(its bridge '{bridge_name(cn)}' must fit the 15-character interface name limit)")
             out.append(P.error("vlan.cluster_network", msg))
         elif cn == "mgmt":
             out.append(P.error("vlan.cluster_network", "'mgmt' is the built-in management cluster network; choose another name"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from tui.model.ifnames import LEGACY_VLAN_BRIDGE, bridge_name
 from tui.model.kube_objects import Obj, bounded_name, merge_patch  # noqa: F401  (merge_patch: re-exported)
 from tui.model.profile import Network, Profile, VlanUplink
 
@@ -94,7 +95,7 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
             labels[LABEL + "vlan-id"] = str(net.vlan_id)
         out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
                         labels, {LABEL + "route": route_annotation(net)},
-                        spec={"config": nad_config(net.name, f"{cn}-br", net.vlan_id, mtus.get(cn))}))
+                        spec={"config": nad_config(net.name, bridge_name(cn), net.vlan_id, mtus.get(cn))}))
     out += _settings(profile)
     return out
 
@@ -124,7 +125,7 @@ def _legacy(profile: Profile, nic_names: tuple[str, ...], vlan_objects: list[Obj
     for net in profile.networks:
         out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
                         {LABEL + "type": "L2VlanNetwork"}, None,
-                        spec={"config": nad_config(net.name, "harvester-br0", net.vlan_id, None)}))
+                        spec={"config": nad_config(net.name, LEGACY_VLAN_BRIDGE, net.vlan_id, None)}))
     return out + _settings(profile)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ipaddress
 
+from tui.model.ifnames import MGMT_BOND, MGMT_BRIDGE
 from tui.model.profile import Profile
 from tui.model.selectors import ResolvedNic
 from tui.render.harvester_config import bond_options
 
-BOND, BRIDGE = "mgmt-bo", "mgmt-br"
+BOND, BRIDGE = MGMT_BOND, MGMT_BRIDGE
 
 
 def _if(cond: bool, body: str) -> str:
