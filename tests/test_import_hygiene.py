@@ -268,3 +268,23 @@ def test_interface_names_are_spelled_in_one_place(path):
                                          ("mgmt", False), ("a-br", False)])
 def test_the_name_finder(text, found):
     assert bool(NAME_LITERAL.search(text)) is found
+
+
+def _stderr_printers(tree):
+    """Functions whose whole body prints to stderr, and print() calls of a problem's line()."""
+    for n in ast.walk(tree):
+        if isinstance(n, ast.FunctionDef) and len(n.body) == 1 and isinstance(n.body[0], ast.Expr):
+            call = n.body[0].value
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "print" and any(
+                    k.arg == "file" and ast.unparse(k.value) == "sys.stderr" for k in call.keywords):
+                yield f"def {n.name}"
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print" and n.args and isinstance(
+                n.args[0], ast.Call) and getattr(n.args[0].func, "attr", None) == "line":
+            yield f"print({ast.unparse(n.args[0])})"
+
+
+@pytest.mark.parametrize("path", [p for p in sorted((ROOT / "tui/commands").glob("*.py")) if p.name != "common.py"],
+                         ids=str)
+def test_commands_print_through_the_common_helpers(path):
+    """``say`` (a line on stderr) and ``print_problems`` live in tui/commands/common.py only."""
+    assert list(_stderr_printers(ast.parse(path.read_text()))) == []

@@ -9,6 +9,7 @@ import copy
 import pytest
 import yaml
 
+from tui.model import problems as P
 from tui.model.inventory import inventory_from_data
 from tui.model.load import load_data
 from tui.model.validate import validate
@@ -317,3 +318,12 @@ def test_netmask_to_prefix(mask, prefix):
     from tui.model.formats import netmask_prefix
 
     assert netmask_prefix(mask) == prefix
+
+
+@pytest.mark.parametrize("problems, line", [
+    ([], ""),
+    ([P.warning("a", "w")], ""),
+    ([P.error("a.b", "x"), P.warning("c", "w"), P.error("", "y")], "error: a.b: x; error: y"),
+])
+def test_a_failed_steps_reason_is_its_errors_on_one_line(problems, line):
+    assert P.errors_line(problems) == line

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import time
 
-from tui.commands.common import INVALID, OK, report
-from tui.commands.host_session import node_plan, say, with_host
+from tui.commands.common import INVALID, OK, report, say
+from tui.commands.host_session import node_plan, with_host
 from tui.net import journal
 
 

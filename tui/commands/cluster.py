@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 
-from tui.commands.common import INVALID, OK, load_inventory_file, load_profile_file, report
+from tui.commands.common import INVALID, OK, load_inventory_file, load_profile_file, report, say
 from tui.model import problems as P
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def run(args) -> int:

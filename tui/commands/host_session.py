@@ -4,10 +4,9 @@ the node's target state against this host's inventory."""
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 
-from tui.commands.common import load_inventory_file, load_profile_file
+from tui.commands.common import load_inventory_file, load_profile_file, say
 from tui.model import problems as P
 from tui.model.hoststate import Target
 from tui.model.profile import Profile
@@ -61,7 +60,3 @@ def node_plan(host, profile_path: str, inventory_path: str | None = None) -> Nod
         return NodePlan(profile, None, problems + [P.error("management", "the profile has no management network to apply")])
     res = resolve(profile, inventory)
     return NodePlan(profile, node_target(profile, res.management, res.vlan), problems)
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tui.commands.common import INVALID, OK
-from tui.commands.host_session import say, with_host
+from tui.commands.common import INVALID, OK, say
+from tui.commands.host_session import with_host
 
 
 def run(args) -> int:

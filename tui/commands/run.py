@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
-from tui.commands.common import INVALID, OK
+from tui.commands.common import INVALID, OK, log
 from tui.model import problems as P
-
-
-def log(text: str) -> None:
-    print(f"harvester-netsetup: {text}", file=sys.stderr, flush=True)
 
 
 class StepError(Exception):
@@ -125,7 +120,7 @@ def _write_config(args, loaded, inventory) -> None:
 
     r = render_node(loaded, inventory, "harvester")
     if not r.ok:
-        raise StepError("the Harvester config cannot be rendered: " + "; ".join(p.line() for p in r.problems if p.is_error))
+        raise StepError("the Harvester config cannot be rendered: " + P.errors_line(r.problems))
     dest = args.config_out or ("/oem/harvester.config" if os.path.isdir("/oem") else None)
     if dest:
         try:

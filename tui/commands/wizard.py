@@ -15,12 +15,11 @@ def run(args) -> int:
         return 1
     draft = Draft()
     if args.profile:
-        from tui.commands.common import load_profile_file
+        from tui.commands.common import load_profile_file, print_problems
 
         loaded = load_profile_file(args.profile)
         if loaded.profile is None:
-            for p in loaded.problems:
-                print(p.line(), file=sys.stderr)
+            print_problems(loaded.problems)
             return 1
         draft = Draft.from_profile(loaded)
     else:

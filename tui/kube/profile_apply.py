@@ -131,7 +131,7 @@ def apply_planned(cluster: Cluster, objs: list[Obj], problems: list[P.Problem], 
     from tui.kube import apply as A
 
     if P.has_errors(problems):
-        return ClusterApply(problems, uplinks, None, None, "; ".join(p.line() for p in problems if p.is_error))
+        return ClusterApply(problems, uplinks, None, None, P.errors_line(problems))
     changes = A.apply(cluster, objs, report=report)
     written = sum(c.action != "unchanged" for c in changes)
     report(f"{written} of {len(changes)} objects changed ({cluster.round_trips} API round trips)")
