@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.model.hoststate import from_data, as_data
 from tui.model.load import load_text
+from tui.model.netstate import as_data, from_data
 from tui.model.plan import differences
 from tui.model.selectors import resolve
 from tui.model.topology import node_target

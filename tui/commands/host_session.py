@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tui.commands.common import load_inventory_file, load_profile_file, say
 from tui.model import problems as P
-from tui.model.hoststate import Target
+from tui.model.netstate import Target
 from tui.model.profile import Profile
 from tui.model.selectors import resolve
 from tui.model.topology import node_target

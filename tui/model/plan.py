@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.model.hoststate import HostState, Link, Target
+from tui.model.netstate import HostState, Link, Target
 
 _LAYER = {None: 0, "bond": 1, "bridge": 2, "vlan": 3}
 # attributes that can only be set when a link is created (a change means delete + add)

@@ -9,8 +9,8 @@ The VLAN uplink is ``<cn>-bo`` → ``<cn>-br`` without an IP. v1.0: the bond
 
 from __future__ import annotations
 
-from tui.model.hoststate import HostState, Link, Route, Target, sorted_attrs
 from tui.model.ifnames import LEGACY_MGMT_BOND, MGMT_BOND, MGMT_BRIDGE, bond_name, bridge_name
+from tui.model.netstate import HostState, Link, Route, Target, sorted_attrs
 from tui.model.profile import Bond, Profile
 from tui.model.releases import parse_release
 from tui.model.selectors import ResolvedNic
