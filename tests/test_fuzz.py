@@ -15,14 +15,16 @@ from tui.render.node import render_node
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True),
-    st.text(max_size=20), st.sampled_from(["ens5", "10.0.0.1", "10.0.0.5/24", "static", "dhcp", "802.3ad", "create", "b8:ca:3a:6a:64:7e", "v1.0", "v1.6"]),
+    st.text(max_size=20), st.sampled_from(["ens5", "10.0.0.1", "10.0.0.5/24", "static", "dhcp", "802.3ad", "create",
+                                           "b8:ca:3a:6a:64:7e", "v1.0", "v1.6"]),
 )
 keys = st.sampled_from([
     "version", "harvester", "node", "management", "vlan", "networks", "install", "cluster", "interfaces", "name", "mac",
     "match", "bond", "mode", "options", "vlan_id", "mtu", "ipv4", "method", "address", "gateway", "hostname", "dns",
     "route", "cidr", "token", "vip", "extra", "settings", "driver", "min_speed", "lacp_rate", "primary", "bogus",
 ])
-trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=6)), max_leaves=40)
+trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
+                                                         st.dictionaries(keys, children, max_size=6)), max_leaves=40)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,9 +56,11 @@ def test_text_garbage(text):
 
 cmd_tokens = st.one_of(
     st.sampled_from([
-        "harvester.install.management_interface.interfaces=", "harvester.install.mode=create", "harvester.scheme_version=",
+        "harvester.install.management_interface.interfaces=", "harvester.install.mode=create",
+        "harvester.scheme_version=",
         "harvester.install=x", 'harvester.os.hostname="a b"', '"', "harvester", "harvester.", "=", "harvester.a.b.c=d",
-        "harvester.install.management_interface.interfaces=hwAddr:", "harvester.install.networks.harvester-mgmt.interfaces=:",
+        "harvester.install.management_interface.interfaces=hwAddr:",
+        "harvester.install.networks.harvester-mgmt.interfaces=:",
     ]),
     st.text(alphabet=string.printable, max_size=30),
 )
@@ -103,7 +107,8 @@ yaml_ish = st.text(alphabet=" \n-:,[]{}#'\"!|>?%@`.0123456789abcdeyxnoTFNul\\\r"
 
 @settings(max_examples=800, deadline=None)
 @given(st.one_of(yaml_ish.map(lambda t: ("text", t)),
-                 st.dictionaries(keys, trees, max_size=8).map(lambda d: ("dumped", yaml.safe_dump(d, sort_keys=False)))))
+                 st.dictionaries(keys, trees, max_size=8).map(lambda d: ("dumped", yaml.safe_dump(d,
+                                                                                                  sort_keys=False)))))
 def test_libyaml_fast_path_reads_what_the_pure_loader_reads(case):
     """yamlsafe parses alias-free text with libyaml: where both loaders read the text they
     must build the same data, and both read every dumped structure. (libyaml is laxer on a
@@ -195,7 +200,8 @@ yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**20), max_value=10**20),
               st.text(max_size=30), st.sampled_from(["yes", "no", "on", "~", "null", "1e3", "0x1F", "010", "1:20",
                                                      "- a", "a: b", "#x", "'q'", '"d"', "a\nb\n", "  lead", "trail ",
-                                                     "10.0.0.1/24", "$6$salt$hash", "*", "&a", "!t", "@x", "%y", "`z"])),
+                                                     "10.0.0.1/24", "$6$salt$hash", "*", "&a", "!t", "@x", "%y",
+                                                     "`z"])),
     lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(st.text(max_size=8), c, max_size=5)),
     max_leaves=30)
 

@@ -22,7 +22,8 @@ def _modules():
 @pytest.mark.parametrize("statement", [
     "import " + ", ".join(_modules()),
     "from tui.cli import main; main(['validate', 'profiles/single-nic-dhcp.yaml'])",
-    "from tui.cli import main; main(['render', 'profiles/lacp-vlan-jumbo.yaml', '--format', 'nm-keyfiles', '-o', '/tmp/hygiene-nm'])",
+    "from tui.cli import main; main(['render', 'profiles/lacp-vlan-jumbo.yaml', '--format', 'nm-keyfiles', '-o', "
+    "'/tmp/hygiene-nm'])",
     # reading the host (inventory, the planner's state) is rtnl_dump + sysfs: pyroute2 only changes it
     "from tui.net.real import RealHost; h = RealHost(); h.inventory(True); h.snapshot(); h.close()",
 ])
@@ -69,7 +70,8 @@ def test_screens_are_thin(path):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
             [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
         for name in names:
-            assert not any(name == f or name.startswith(f + ".") for f in SCREEN_FORBIDDEN), f"{path.name} imports {name}"
+            assert not any(name == f or name.startswith(f + ".") for f in SCREEN_FORBIDDEN), (f"{path.name} imports "
+                                                                                              f"{name}")
 
 
 def test_wizard_first_screen_does_not_load_netlink_kubernetes_or_later_screens():
@@ -155,7 +157,8 @@ def test_dependencies_point_one_way(package, forbidden, allowed):
 
 
 def test_the_pure_checks_do_not_depend_on_the_renderer():
-    assert not any(_under(t, "tui.render") for t in GRAPH["tui.model.cluster_checks"]), GRAPH["tui.model.cluster_checks"]
+    assert not any(_under(t,
+                          "tui.render") for t in GRAPH["tui.model.cluster_checks"]), GRAPH["tui.model.cluster_checks"]
 
 
 # the modules every command may share; any other command module is an entry point of its own

@@ -21,7 +21,8 @@ def _run(args, host) -> int:
 
     pending = journal.read()
     if pending is not None:
-        what = "an interrupted apply" if pending.state == "applying" and not journal.alive(pending.pid) else f"a {pending.state} apply"
+        interrupted = pending.state == "applying" and not journal.alive(pending.pid)
+        what = "an interrupted apply" if interrupted else f"a {pending.state} apply"
         say(f"error: {what} is recorded in {journal.path()}: run 'harvester-netsetup rollback' (or 'confirm') first")
         return INVALID
     np = node_plan(host, args.profile, args.inventory)

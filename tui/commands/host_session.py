@@ -21,7 +21,8 @@ def open_for(args):
 
     demo = bool(getattr(args, "demo", False))
     if not demo and os.geteuid() != 0:
-        raise PermissionError("changing or probing the host's network needs root (or try --demo for the simulated node)")
+        raise PermissionError("changing or probing the host's network needs root "
+                              "(or try --demo for the simulated node)")
     return open_host(simulated=demo)
 
 
@@ -57,6 +58,7 @@ def node_plan(host, profile_path: str, inventory_path: str | None = None) -> Nod
         return NodePlan(None, None, problems)
     profile = loaded.profile
     if profile.management is None:
-        return NodePlan(profile, None, problems + [P.error("management", "the profile has no management network to apply")])
+        return NodePlan(profile, None, problems + [P.error("management",
+                                                           "the profile has no management network to apply")])
     res = resolve(profile, inventory)
     return NodePlan(profile, node_target(profile, res.management, res.vlan), problems)

@@ -79,7 +79,8 @@ def _steps(args, rep) -> None:
 
     with rep.step("fetch"):
         try:
-            data = fetch(args.profile_source, attempts=args.retries, delay=args.retry_delay, timeout=args.timeout, log=log)
+            data = fetch(args.profile_source, attempts=args.retries, delay=args.retry_delay, timeout=args.timeout,
+                         log=log)
         except FetchFailed as exc:
             raise StepError(str(exc)) from None
     try:
@@ -95,7 +96,8 @@ def _steps(args, rep) -> None:
                 log(p.line())
             if P.has_errors(problems):
                 st["problems"] = [p.as_dict() for p in problems if p.is_error]
-                raise StepError(f"the profile is invalid ({sum(p.is_error for p in problems)} problems); nothing was changed")
+                raise StepError(f"the profile is invalid ({sum(p.is_error for p in problems)} problems); nothing was "
+                                "changed")
         profile = loaded.profile
         res = resolve(profile, inventory)
         rep.nics = {"management": [n.name for n in res.management], "vlan": [n.name for n in res.vlan]}
@@ -139,7 +141,8 @@ def _apply_network(args, host, profile, res, st) -> None:
                 report=lambda e, t: log(f"{e}: {t}"), ssh_ip=ssh_peer_local_ip())
     st["changes"] = len(out.steps)
     if not out.ok:
-        back = "the prior state is back (verified)" if out.restored or not out.done else "restore incomplete: " + "; ".join(out.restore_problems)
+        back = ("the prior state is back (verified)" if out.restored or not out.done
+                else "restore incomplete: " + "; ".join(out.restore_problems))
         raise StepError(f"network: {out.error}; {back}")
 
 

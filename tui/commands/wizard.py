@@ -11,7 +11,8 @@ def run(args) -> int:
     from tui.wizard.session import default_out_dir
 
     if not args.demo and os.geteuid() != 0:
-        print("error: the wizard changes this node's network and needs root; try --demo for the simulated node", file=sys.stderr)
+        print("error: the wizard changes this node's network and needs root; try --demo for the simulated node",
+              file=sys.stderr)
         return 1
     draft = Draft()
     if args.profile:

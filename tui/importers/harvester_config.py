@@ -17,7 +17,8 @@ from tui.model.releases import DEFAULT_RELEASE
 
 TOP = ("scheme_version", "server_url", "token", "os", "install", "system_settings", "cluster_networks")
 OS = ("hostname", "password", "ssh_authorized_keys", "dns_nameservers", "ntp_servers")
-INSTALL = ("mode", "role", "management_interface", "networks", "vip", "vip_mode", "vip_hw_addr", "device", "iso_url", "skipchecks")
+INSTALL = ("mode", "role", "management_interface", "networks", "vip", "vip_mode", "vip_hw_addr", "device", "iso_url",
+           "skipchecks")
 NETWORK = ("interfaces", "method", "ip", "subnet_mask", "gateway", "default_route", "bond_options", "mtu", "vlan_id")
 IFACE = ("name", "hw_addr")
 
@@ -172,7 +173,8 @@ def import_config(data, release: str | None = None) -> tuple[dict | None, list[P
     elif ins.get("management_interface") is not None:
         profile["management"] = _network(ins["management_interface"], "install.management_interface", problems)
     cn, cn_rest = canon(top.get("cluster_networks"), ("vlan",))
-    default_nic = ((cn.get("vlan") or {}).get("config") or {}).get("defaultPhysicalNIC") if isinstance(cn.get("vlan"), dict) else None
+    default_nic = ((cn.get("vlan") or {}).get("config") or {}).get("defaultPhysicalNIC") if isinstance(cn.get("vlan"),
+                                                                                                       dict) else None
     if vlan_nics is None and default_nic and default_nic != "harvester-vlan":
         vlan_nics = {"cluster_network": "vlan", "interfaces": [{"name": str(default_nic)}]}
     if vlan_nics:

@@ -164,7 +164,8 @@ def apply(cluster: Cluster, objs: list[Obj], report=lambda text: None, workers: 
         parallel = workers if first.plural in PARALLEL and len(wave) > 1 else 1
         error = None
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = [pool.submit(_write_unless_stopped, stop, cluster, o, existing.get((o.namespace, o.name))) for o in wave]
+            futures = [pool.submit(_write_unless_stopped, stop, cluster, o, existing.get((o.namespace,
+                                                                                          o.name))) for o in wave]
             for f in futures:  # reported in order, as each completes
                 try:
                     result = f.result()
@@ -190,7 +191,8 @@ class NodeReady:
     message: str
 
 
-def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda text: None, poll: float = 0.5) -> list[NodeReady]:
+def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda text: None,
+               poll: float = 0.5) -> list[NodeReady]:
     """Each matched node's VlanStatus ready, and the ClusterNetwork ready; per node."""
     from tui.model.cluster_checks import matched_nodes
 
@@ -205,7 +207,8 @@ def wait_ready(cluster: Cluster, objs: list[Obj], seconds: float, report=lambda 
         for vc in vcs:
             cn = vc.body["spec"]["clusterNetwork"]
             for node in sorted(matched_nodes(vc.body["spec"].get("nodeSelector"), nodes)):
-                vs = cluster.get(Obj(vc.group, vc.version, "vlanstatuses", "VlanStatus", vlanstatus_name(cn, node), None, {}))
+                vs = cluster.get(Obj(vc.group, vc.version, "vlanstatuses", "VlanStatus", vlanstatus_name(cn, node),
+                                     None, {}))
                 cond = _condition(vs, "ready")
                 result.append(NodeReady(node, cond is not None and cond.get("status") == "True",
                                         (cond or {}).get("message") or ("no VlanStatus yet" if vs is None else "")))

@@ -33,8 +33,11 @@ def plan_for(cluster: Cluster, profile: Profile,
 
     problems: list[P.Problem] = []
     dialect = cluster.dialect()
-    if dialect.legacy != profile.release.legacy or (dialect.release and not dialect.release.startswith(profile.harvester)):
-        problems.append(P.warning("harvester", f"the profile targets {profile.harvester} but the cluster runs {dialect.release or dialect.name}"))
+    other_release = dialect.release and not dialect.release.startswith(profile.harvester)
+    if dialect.legacy != profile.release.legacy or other_release:
+        problems.append(P.warning("harvester",
+                                  f"the profile targets {profile.harvester} but the cluster runs "
+                                  f"{dialect.release or dialect.name}"))
     res = resolve(profile, inventory)
     uplinks = None
     if profile.vlan and profile.vlan.cluster_scope:
@@ -63,7 +66,8 @@ def nic_presence(cluster: Cluster) -> list[tuple[str, int, int, float]]:
         per_node = {nn["spec"]["nodeName"]: (nn.get("status") or {}).get("nics") or []
                     for nn in cluster.list("network.harvesterhci.io", "v1beta1", "nodenetworks")}
     else:
-        lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None, {})) or {}
+        lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None,
+                             {})) or {}
         per_node = ((lm.get("status") or {}).get("linkStatus")) or {}
     return presence(per_node)
 

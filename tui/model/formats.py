@@ -142,7 +142,8 @@ def dns_name(text: str) -> str | None:
         return f"'{text}' is not a valid hostname: use lower-case letters, digits, '-' and '.'"
     for part in text.split("."):
         if not part or not _LABEL_RE.fullmatch(part):
-            return f"'{text}' is not a valid hostname: each dot-separated part must start and end with a letter or digit"
+            return (f"'{text}' is not a valid hostname: each dot-separated part must start and end with a letter or "
+                    "digit")
     return None
 
 

@@ -140,7 +140,8 @@ def plan(current: HostState, target: Target) -> list[Step]:
     # 5. bridge VLANs (ports and the bridge itself)
     for w in want.links:
         c = cur.link(w.name)
-        if w.vlans is not None and (w.name in created or c is None or c.vlans != w.vlans or _port_changed(cur, want, w)):
+        if w.vlans is not None and (w.name in created or c is None or c.vlans != w.vlans or _port_changed(cur, want,
+                                                                                                          w)):
             steps.append(Step("vlans", w.name, (w.vlans, w.kind == "bridge")))
     # 6. MTU: growing bottom-up, shrinking top-down
     mtu_steps = []
@@ -220,7 +221,8 @@ def differences(actual: HostState, target: Target) -> list[str]:
     wanted_routes = set(want.routes)
     have_routes = {r for r in cur.routes if r.dev not in want.dhcp}
     if have_routes != wanted_routes:
-        out.append(f"routes are {[_route_text(r) for r in sorted(have_routes, key=str)]}, not {[_route_text(r) for r in want.routes]}")
+        out.append(f"routes are {[_route_text(r) for r in sorted(have_routes, key=str)]}, not "
+                   f"{[_route_text(r) for r in want.routes]}")
     for dev in want.dhcp:
         if not any(a[0] == dev for a in cur.addresses):
             out.append(f"{dev} got no address from DHCP")

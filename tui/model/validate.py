@@ -31,7 +31,8 @@ def validate(loaded: Loaded, inventory: Inventory | None = None) -> list[P.Probl
     return _unique(problems)
 
 
-def check(profile: Profile, bad: frozenset[str], resolution: Resolution, inventory: Inventory | None) -> list[P.Problem]:
+def check(profile: Profile, bad: frozenset[str], resolution: Resolution,
+          inventory: Inventory | None) -> list[P.Problem]:
     out: list[P.Problem] = []
     out += _check_management(profile, bad, resolution)
     out += _check_node(profile, bad)
@@ -67,7 +68,8 @@ def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolut
     ]
     out += check_bond(mg.bond, "management.bond", len(mg.interfaces), names)
     if mg.tagged and not rel.has_mgmt_vlan:
-        out.append(P.error("management.vlan_id", "Harvester v1.0 has no management VLAN; target v1.1 or later, or tag on the switch port"))
+        out.append(P.error("management.vlan_id",
+                           "Harvester v1.0 has no management VLAN; target v1.1 or later, or tag on the switch port"))
     ip = mg.ipv4
     base = "management.ipv4"
     if ip.method == "static":
@@ -83,21 +85,24 @@ def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolut
                 out.append(P.error(f"{base}.gateway", f"{gw} is outside the management subnet {iface.network}"))
             elif gw == iface.ip:
                 out.append(P.error(f"{base}.gateway", f"the gateway {gw} is the node's own address"))
-            elif gw in (iface.network.network_address, iface.network.broadcast_address) and iface.network.prefixlen <= 30:
+            elif gw in (iface.network.network_address,
+                        iface.network.broadcast_address) and iface.network.prefixlen <= 30:
                 out.append(P.error(f"{base}.gateway", f"{gw} is the network or broadcast address of {iface.network}"))
     else:
         for key in ("address", "gateway"):
             if getattr(ip, key) is not None:
                 out.append(P.error(f"{base}.{key}", "only used with method static; remove it or set method: static"))
         if profile.install and not profile.node.hostname:
-            out.append(P.warning("node.hostname", "no hostname: the installer takes one from DHCP, else a random harvester-xxxxx"))
+            out.append(P.warning("node.hostname",
+                                 "no hostname: the installer takes one from DHCP, else a random harvester-xxxxx"))
     return out
 
 
 def _check_node(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     out = []
     node = profile.node
-    if profile.management and profile.management.ipv4.method == "static" and not node.hostname and "node.hostname" not in bad:
+    static = profile.management and profile.management.ipv4.method == "static"
+    if static and not node.hostname and "node.hostname" not in bad:
         out.append(P.error("node.hostname", "required with a static management address"))
     for field in ("dns", "ntp"):
         values = getattr(node, field)
@@ -105,7 +110,8 @@ def _check_node(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         for dup in sorted(v for v, n in counts.items() if n > 1):
             out.append(P.warning(f"node.{field}", f"{dup} is listed twice"))
     if profile.install and profile.install.mode != "install" and not node.ntp and "node.ntp" not in bad:
-        out.append(P.warning("node.ntp", "no NTP server: clocks drift and certificates, etcd and Longhorn suffer; add one"))
+        out.append(P.warning("node.ntp",
+                             "no NTP server: clocks drift and certificates, etcd and Longhorn suffer; add one"))
     return out
 
 
@@ -119,14 +125,17 @@ def _check_resolved(profile: Profile, resolution: Resolution, inventory: Invento
         if nic is None:
             continue
         if nic.carrier is False:
-            out.append(P.warning(f"management.interfaces[{i}]", f"{nic.name} has no carrier (cable unplugged or switch port down)"))
+            out.append(P.warning(f"management.interfaces[{i}]",
+                                 f"{nic.name} has no carrier (cable unplugged or switch port down)"))
         if nic.speed is not None and 0 < nic.speed < 10000:
             level = "below the 1 Gb/s test minimum" if nic.speed < 1000 else "below the 10 Gb/s production minimum"
             out.append(P.warning(f"management.interfaces[{i}]", f"{nic.name} runs at {nic.speed} Mb/s, {level}"))
     mgmt_slots = {_pci_slot(r.nic.pci) for r in resolution.management if r.nic and r.nic.pci}
     for i, r in enumerate(resolution.vlan):
         if r.nic and r.nic.pci and _pci_slot(r.nic.pci) in mgmt_slots:
-            out.append(P.warning(f"vlan.interfaces[{i}]", f"{r.name} is a port of the same card as a management NIC: one card failure takes down both networks"))
+            out.append(P.warning(f"vlan.interfaces[{i}]",
+                                 f"{r.name} is a port of the same card as a management NIC: one card failure takes "
+                                 "down both networks"))
     return out
 
 

@@ -18,7 +18,8 @@ def check_bond(bond: Bond, path: str, members: int, member_names: list[str | Non
             out.append(P.error(here, f"{key} only applies to bond mode {' or '.join(modes)}, not {bond.mode}"))
             continue
         if key not in OPTION_MODES:
-            out.append(P.warning(here, f"'{key}' is not a bonding option this tool knows; it is passed through verbatim"))
+            out.append(P.warning(here,
+                                 f"'{key}' is not a bonding option this tool knows; it is passed through verbatim"))
         if key in OPTION_VALUES and value not in OPTION_VALUES[key]:
             out.append(P.error(here, f"'{value}' is not one of {', '.join(OPTION_VALUES[key])}"))
         if key in NUMERIC_OPTIONS and not value.isdigit():
@@ -28,9 +29,13 @@ def check_bond(bond: Bond, path: str, members: int, member_names: list[str | Non
             if len(known) == len(member_names) and value not in known:
                 out.append(P.error(here, f"primary '{value}' is not a member of the bond ({', '.join(known)})"))
     if bond.mode == "802.3ad" and members == 1:
-        out.append(P.warning(f"{path}.mode", "802.3ad (LACP) on a single NIC gives no redundancy and needs an LACP port-channel on the switch"))
+        out.append(P.warning(f"{path}.mode",
+                             "802.3ad (LACP) on a single NIC gives no redundancy and needs an LACP port-channel on "
+                             "the switch"))
     if bond.mode in MAC_REWRITING_MODES:
-        out.append(P.warning(f"{path}.mode", f"{bond.mode} rewrites the source MAC of frames it sends: VMs bridged on this bond lose their own MACs (harvester#2472); prefer active-backup or 802.3ad"))
+        out.append(P.warning(f"{path}.mode",
+                             f"{bond.mode} rewrites the source MAC of frames it sends: VMs bridged on this bond lose "
+                             "their own MACs (harvester#2472); prefer active-backup or 802.3ad"))
     if bond.miimon == 0 and "arp_interval" not in opts:
         out.append(P.warning(f"{path}.miimon", "miimon 0 and no arp_interval: the bond never notices a dead link"))
     return out

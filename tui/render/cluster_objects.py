@@ -90,10 +90,12 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
             out.append(vlanconfig(v, bounded_name(cn, host) if host else cn, host, nic_names, vlanconfig_fields))
     for net in profile.networks:
         cn = profile.network_cluster(net)
-        labels = {LABEL + "clusternetwork": cn, LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
+        labels = {LABEL + "clusternetwork": cn,
+                  LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
         if net.vlan_id is not None:
             labels[LABEL + "vlan-id"] = str(net.vlan_id)
-        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
+        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name,
+                        net.namespace,
                         labels, {LABEL + "route": route_annotation(net)},
                         spec={"config": nad_config(net.name, bridge_name(cn), net.vlan_id, mtus.get(cn))}))
     out += _settings(profile)
@@ -123,7 +125,8 @@ def _legacy(profile: Profile, nic_names: tuple[str, ...], vlan_objects: list[Obj
         if profile.node.hostname:
             out.append(node_network(profile.node.hostname, nic_names[0]))
     for net in profile.networks:
-        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
+        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name,
+                        net.namespace,
                         {LABEL + "type": "L2VlanNetwork"}, None,
                         spec={"config": nad_config(net.name, LEGACY_VLAN_BRIDGE, net.vlan_id, None)}))
     return out + _settings(profile)
@@ -132,4 +135,5 @@ def _legacy(profile: Profile, nic_names: tuple[str, ...], vlan_objects: list[Obj
 def _settings(profile: Profile) -> list[Obj]:
     if profile.cluster is None:
         return []
-    return [_obj(SETTING_GROUP, "v1beta1", "settings", "Setting", name, value=value) for name, value in profile.cluster.settings]
+    return [_obj(SETTING_GROUP, "v1beta1", "settings", "Setting", name, value=value) for name,
+            value in profile.cluster.settings]
