@@ -555,7 +555,7 @@ def test_the_wizard_review_checks_the_cluster_state_before_any_write(api, tmp_pa
 
 @pytest.mark.parametrize("version,refused", [("v1.5.2", True), ("v1.6.1", False), ("v1.9.0", False)])
 def test_mtu_0_and_1500_are_equal_only_from_v1_6(tmp_path, version, refused):
-    # harvester-network-api.md §3.2: before v1.6 validateMTU compares exactly (no oracle of
+    # network-controller-harvester pkg/webhook/vlanconfig: before v1.6 validateMTU compares exactly (no oracle of
     # those releases here: the v1.9 webhooks judge the v1.6+ rule in the tests above)
     api = start_api(version=version, webhooks=None)
     try:

@@ -72,7 +72,7 @@ ROWS = [
     ("server-url-newline",
      {"install.mode": "join", "install.vip": DELETE, "install.server_url": "https://10.0.0.99\n"},
      "install.server_url", E, "whitespace or control"),
-    # profile-v1 top level
+    # the profile's top level (docs/profile.md)
     ("version-missing", {"version": DELETE}, "version", E, "required"),
     ("version-wrong", {"version": 2}, "version", E, "unsupported profile version"),
     ("release-unknown", {"harvester": "v2.0"}, "harvester", E, "not a supported release"),

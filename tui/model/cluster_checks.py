@@ -1,6 +1,7 @@
 """Checks against what the cluster already has, run before anything is sent — pure: the caller
-passes the cluster's objects (harvester-network-api.md §3). The webhooks would refuse some of
-these only at the write, some never (the agent fails later):
+passes the cluster's objects. The webhooks (network-controller-harvester
+pkg/webhook/{clusternetwork,vlanconfig,nad}) would refuse some of these only at the write, some
+never (the agent fails later):
 
 - a NIC used by two cluster networks on one node, or by mgmt-bo;
 - two VlanConfigs of one cluster network matching the same node;

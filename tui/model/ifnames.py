@@ -1,4 +1,4 @@
-"""Harvester's interface names, spelled once (harvester-network-controller pkg/utils: a cluster
+"""Harvester's interface names, spelled once (network-controller-harvester pkg/utils/bridge.go: a cluster
 network ``<cn>`` gets the bond ``<cn>-bo`` and the bridge ``<cn>-br``; v1.0 uses
 ``harvester-mgmt`` and ``harvester-br0``)."""
 

@@ -1,10 +1,11 @@
 """Every node's NICs as the cluster reports them — pure: the caller passes the objects.
 
-v1.1+ (harvester-network-api.md §1.5): LinkMonitor ``nic`` ``status.linkStatus[node]``
-(devices: name, MAC, state, masterIndex), written by each node's agent; the LinkMonitors
-``mgmt`` and ``<cn>`` (nameRule ``<cn>(-br|-bo)``) give the indexes of ``mgmt-bo`` and
-``<cn>-bo``, which name a NIC's master. v1.0 (§1.7): NodeNetwork ``<node>-vlan``
-``status.nics`` (usedByManagementNetwork / usedByVlanNetwork) and ``spec.nic``.
+v1.1+ (the LinkMonitor CRD, tui/kube/crds; network-controller-harvester pkg/apis): LinkMonitor
+``nic`` ``status.linkStatus[node]`` (devices: name, MAC, state, masterIndex), written by each
+node's agent; the LinkMonitors ``mgmt`` and ``<cn>`` (nameRule ``<cn>(-br|-bo)``) give the
+indexes of ``mgmt-bo`` and ``<cn>-bo``, which name a NIC's master. v1.0 (harvester-network-controller
+v0.2.x): NodeNetwork ``<node>-vlan`` ``status.nics`` (usedByManagementNetwork /
+usedByVlanNetwork) and ``spec.nic``.
 
 Neither carries driver, speed, vendor or PCI address. ``harvester-netsetup run`` records
 them on its own Node as the annotation ``FACTS_ANNOTATION`` (JSON: NIC name → {driver,

@@ -1,6 +1,6 @@
 """Resolving interface selectors (``{name}``, ``{mac}``, ``{match}``) to NICs.
 
-Rules (profile-v1): a selector picks exactly one physical NIC; ``match`` keys are ANDed and
+Rules (docs/profile.md): a selector picks exactly one physical NIC; ``match`` keys are ANDed and
 the first NIC in natural name order that is not already picked wins. To keep the result
 independent of the order selectors are written in, name and MAC selectors (management
 first, then vlan) are resolved before any match selector.

@@ -1,5 +1,5 @@
 """Cluster-side rules that can be checked offline: the default VLAN NIC, VM networks,
-Harvester settings (harvester-network-api.md §3, profile-v1 'vlan' and 'networks')."""
+Harvester settings (network-controller-harvester pkg/webhook; docs/profile.md 'vlan' and 'networks')."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Install-section rules: Harvester's own (harvester-installer.md §2) plus ours."""
+"""Install-section rules: Harvester's own (harvester-installer pkg/console/validator.go, install_panels.go,
+util.go) plus ours."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The Kubernetes objects a profile's cluster side becomes — pure.
 
-v1.1+ (harvester-network-api.md §1–§2, §5, §7): ClusterNetwork, VlanConfig (linkAttributes
+v1.1+ (the CRDs in tui/kube/crds; harvester-ui-extension's NAD model): ClusterNetwork, VlanConfig (linkAttributes
 always present), NADs with the config JSON exactly as the Harvester UI writes it, the labels
 clusternetwork/type/vlan-id and the route annotation, Settings as compact JSON strings.
-v1.0 (§1.7, §6): ClusterNetwork ``vlan`` (enable, config.defaultPhysicalNIC), a NodeNetwork
+v1.0 (harvester-network-controller v0.2.x): ClusterNetwork ``vlan`` (enable, config.defaultPhysicalNIC), a NodeNetwork
 NIC override for the profile's node, NADs on ``harvester-br0``.
 Objects come in dependency order: ClusterNetwork, VlanConfig/NodeNetwork, NADs, Settings.
 """
@@ -76,7 +76,7 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
         return _legacy(profile, nic_names, vlan_objects)
     out: list[Obj] = []
     # the NAD MTU is the cluster network's: ours for the VLAN one; on mgmt nad.Mutator.patchMTU
-    # sets it from the mgmt cluster network (harvester-network-api.md §2.1), so it is not ours
+    # sets it from the mgmt cluster network (network-controller-harvester pkg/webhook/nad), so it is not ours
     mtus: dict[str, int | None] = {}
     if profile.vlan:
         v = profile.vlan
