@@ -1,8 +1,9 @@
 """The node topology a profile asks for, exactly as Harvester builds it for the target release.
 
 v1.1+ (harvester-installer pkg/config/cos.go, templates/nm-*.nmconnection): NICs → bond
-``mgmt-bo`` → VLAN-filtering bridge ``mgmt-br`` (default PVID 1, STP off, forward delay 0); the bond port carries VLAN 1 (PVID,
-untagged) plus the management VID; the node IP sits on ``mgmt-br`` or ``mgmt-br.<vid>``.
+``mgmt-bo`` → VLAN-filtering bridge ``mgmt-br`` (default PVID 1, STP off, forward delay 0); the
+bond port carries VLAN 1 (PVID, untagged) plus the management VID; the node IP sits on
+``mgmt-br`` or ``mgmt-br.<vid>``.
 The VLAN uplink is ``<cn>-bo`` → ``<cn>-br`` without an IP. v1.0: the bond
 ``harvester-mgmt`` carries the IP itself.
 """
