@@ -172,7 +172,7 @@ def test_a_rejected_nad_among_many_stops_the_apply_and_reports_what_was_written(
 
 
 def test_the_fake_enforces_the_real_crd_schema(api, tmp_path):
-    from tui.kube.apply import apply
+    from tui.kube.writes import apply
     from tui.kube.cluster import Cluster, ClusterError
     from tui.render.cluster_objects import Obj
 

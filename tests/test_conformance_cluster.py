@@ -198,7 +198,7 @@ def test_every_object_is_admitted_unchanged_by_the_real_webhooks(text):
 
 @pytest.mark.parametrize("text", _cases())
 def test_apply_through_the_real_webhooks_then_a_second_apply_sends_nothing(api, tmp_path, text):
-    from tui.kube.apply import apply, plan
+    from tui.kube.writes import apply, plan
     from tui.kube.cluster import Cluster
 
     objs = _objects(text)

@@ -70,7 +70,7 @@ def _planned(uplinks, changes) -> dict[str, str]:
 
 
 def _profile_command(args) -> int:
-    from tui.kube import apply as A
+    from tui.kube import writes as A
     from tui.render.cluster_vlan import node_table
 
     cluster, objs, problems, uplinks = prepare(args)

@@ -78,7 +78,7 @@ def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, 
     ClusterNetwork); v1.0 cluster scope each covered node's NodeNetwork ``Ready`` condition."""
     import time
 
-    from tui.kube import apply as A
+    from tui.kube import writes as A
 
     if uplinks is None or not uplinks.legacy:
         return A.wait_ready(cluster, objs, seconds, report=report, poll=poll)
@@ -108,8 +108,8 @@ class ClusterApply:
 
     problems: list[P.Problem]
     uplinks: UplinkPlan | None
-    changes: list | None  # the writes (tui.kube.apply.Change); None when refused before any
-    states: list | None  # per node readiness (tui.kube.apply.NodeReady); None when not waited for
+    changes: list | None  # the writes (tui.kube.writes.Change); None when refused before any
+    states: list | None  # per node readiness (tui.kube.writes.NodeReady); None when not waited for
     error: str | None
 
     @property
@@ -132,7 +132,7 @@ def apply_profile(cluster: Cluster, profile: Profile, inventory: Inventory | Non
 def apply_planned(cluster: Cluster, objs: list[Obj], problems: list[P.Problem], uplinks: UplinkPlan | None,
                   wait: float | None, report=lambda text: None) -> ClusterApply:
     """The write and wait half of ``apply_profile``, for a caller that planned (and showed) already."""
-    from tui.kube import apply as A
+    from tui.kube import writes as A
 
     if P.has_errors(problems):
         return ClusterApply(problems, uplinks, None, None, P.errors_line(problems))

@@ -31,7 +31,7 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Route:
+class KernelRoute:
     dst: str  # "default" or CIDR
     gateway: str | None
     dev: str
@@ -41,7 +41,7 @@ class Route:
 class HostState:
     links: tuple[Link, ...] = ()
     addresses: tuple[tuple[str, str], ...] = ()  # (dev, cidr), sorted
-    routes: tuple[Route, ...] = ()  # non-kernel IPv4 routes of the main table, sorted
+    routes: tuple[KernelRoute, ...] = ()  # non-kernel IPv4 routes of the main table, sorted
     dhcp: tuple[str, ...] = ()  # devices whose address and default route come from DHCP
 
     def link(self, name: str) -> Link | None:
@@ -106,7 +106,7 @@ def from_data(data: dict) -> HostState:
     return HostState(
         links,
         tuple((a[0], a[1]) for a in data.get("addresses", [])),
-        tuple(Route(r["dst"], r.get("gateway"), r["dev"]) for r in data.get("routes", [])),
+        tuple(KernelRoute(r["dst"], r.get("gateway"), r["dev"]) for r in data.get("routes", [])),
         tuple(data.get("dhcp", [])),
     ).normalized()
 
@@ -124,3 +124,6 @@ class Target:
 
     def current(self, state: HostState) -> HostState:
         return state.restricted(self.scope, self.owns_default)
+
+
+Route = KernelRoute  # old name, still imported by tui/net (issue 14 item 6): remove when it moves

@@ -11,7 +11,7 @@ The VLAN uplink is ``<cn>-bo`` → ``<cn>-br`` without an IP. v1.0: the bond
 from __future__ import annotations
 
 from tui.model.ifnames import LEGACY_MGMT_BOND, MGMT_BOND, MGMT_BRIDGE, bond_name, bridge_name
-from tui.model.netstate import HostState, Link, Route, Target, sorted_attrs
+from tui.model.netstate import HostState, KernelRoute, Link, Target, sorted_attrs
 from tui.model.profile import Bond, Profile
 from tui.model.releases import parse_release
 from tui.model.selectors import ResolvedNic
@@ -45,7 +45,7 @@ def node_target(profile: Profile, management: tuple[ResolvedNic, ...], vlan: tup
     mtu = _mtu(mg.mtu)
     links: list[Link] = []
     addresses: tuple[tuple[str, str], ...] = ()
-    routes: tuple[Route, ...] = ()
+    routes: tuple[KernelRoute, ...] = ()
     master = LEGACY_BOND if legacy else MGMT_BOND
     for nic in management:
         links.append(Link(nic.name or "", None, True, mtu, master))
@@ -66,7 +66,7 @@ def node_target(profile: Profile, management: tuple[ResolvedNic, ...], vlan: tup
     gateway = mg.ipv4.gateway
     if mg.ipv4.method == "static":
         addresses = ((ip_dev, mg.ipv4.address or ""),)
-        routes = (Route("default", gateway, ip_dev),)
+        routes = (KernelRoute("default", gateway, ip_dev),)
     else:
         dhcp = (ip_dev,)
     state = HostState(tuple(links), addresses, routes, dhcp).normalized()
