@@ -49,7 +49,8 @@ management:
 
 def teardown(a: str, b: str) -> None:
     subprocess.run(f"ip link del mgmt-br.100; ip link del mgmt-br; ip link del mgmt-bo; "
-                   f"for d in {a} {b}; do ip link set $d mtu 1500; ip link set $d up; done", shell=True, capture_output=True)
+                   f"for d in {a} {b}; do ip link set $d mtu 1500; ip link set $d up; done", shell=True,
+                   capture_output=True)
 
 
 RECORD = """
@@ -96,7 +97,8 @@ def local_tree(dest: Path) -> tuple[list[str], dict, str]:
     for tool in ("ip", "bridge"):
         shutil.copy2(shutil.which(tool), bins / tool)
     libs = subprocess.run(f"ldd {bins}/ip {bins}/bridge", shell=True, capture_output=True, text=True).stdout
-    for word in sorted({w for w in libs.split() if w.startswith("/") and not w.endswith(":") and not w.startswith(str(bins))}):
+    paths = {w for w in libs.split() if w.startswith("/") and not w.endswith(":") and not w.startswith(str(bins))}
+    for word in sorted(paths):
         shutil.copy2(word, bins / os.path.basename(word))
     loader = f"{bins}/ld-linux-x86-64.so.2 --library-path {bins}"
     prelude = f"ip() {{ {loader} {bins}/ip \"$@\"; }}; bridge() {{ {loader} {bins}/bridge \"$@\"; }}\n"
@@ -106,7 +108,8 @@ def local_tree(dest: Path) -> tuple[list[str], dict, str]:
 
 
 def inside() -> None:
-    nics = sorted(n for n in os.listdir("/sys/class/net") if open(f"/sys/class/net/{n}/address").read().startswith("52:54:00:00:00"))
+    nics = sorted(n for n in os.listdir("/sys/class/net")
+                  if open(f"/sys/class/net/{n}/address").read().startswith("52:54:00:00:00"))
     a, b = nics[:2]
     Path("/tmp/bench-profile.yaml").write_text(PROFILE.format(a=a, b=b))
     subprocess.run("modprobe bonding; modprobe 8021q; modprobe bridge", shell=True, capture_output=True)
@@ -135,9 +138,12 @@ def inside() -> None:
         timed("script_local", ["sh", "-c", prelude + SCRIPT.format(a=a, b=b)])
     m = {k: statistics.median(v) for k, v in timings.items()}
     print(f"RESULT apply of the management topology in the VM (20 steps, verify, kernel check):\n"
-          f"RESULT   files on the guest's tmpfs (a node's local disk): harvester-netsetup {m['ours_local'] * 1000:.0f} ms, "
-          f"ip/bridge script {m['script_local'] * 1000:.0f} ms; ratio {m['ours_local'] / m['script_local']:.2f}x (target <= 1.0x)\n"
-          f"RESULT   files over the VM's 9p root (every import stats the host): harvester-netsetup {m['ours'] * 1000:.0f} ms, "
+          "RESULT   files on the guest's tmpfs (a node's local disk): harvester-netsetup "
+          f"{m['ours_local'] * 1000:.0f} ms, "
+          f"ip/bridge script {m['script_local'] * 1000:.0f} ms; ratio {m['ours_local'] / m['script_local']:.2f}x "
+          "(target <= 1.0x)\n"
+          "RESULT   files over the VM's 9p root (every import stats the host): harvester-netsetup "
+          f"{m['ours'] * 1000:.0f} ms, "
           f"ip/bridge script {m['script'] * 1000:.0f} ms; ratio {m['ours'] / m['script']:.2f}x")
 
 
@@ -145,9 +151,12 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from test_vm import VENV_BIN, _kernel, qemu_nics
 
-    cmd = [os.path.join(VENV_BIN, "vng"), "--disable-kvm", "--force-9p", "-r", _kernel(), "--user", "root", "--memory", "1G",
-           "--cpus", "2", f"--qemu-opts={qemu_nics(3, 0)}", "--exec", f"cd {ROOT} && {sys.executable} benchmarks/apply_vm.py --inside"]
-    r = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, PATH=f"{VENV_BIN}:{os.environ['PATH']}"))
+    cmd = [os.path.join(VENV_BIN, "vng"), "--disable-kvm", "--force-9p", "-r", _kernel(), "--user", "root", "--memory",
+           "1G",
+           "--cpus", "2", f"--qemu-opts={qemu_nics(3, 0)}", "--exec",
+           f"cd {ROOT} && {sys.executable} benchmarks/apply_vm.py --inside"]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ,
+                                                                     PATH=f"{VENV_BIN}:{os.environ['PATH']}"))
     lines = [line[7:] for line in r.stdout.splitlines() if line.startswith("RESULT")]
     print("\n".join(lines) if lines else r.stdout[-2000:] + r.stderr[-2000:])
 

@@ -60,16 +60,21 @@ def main() -> None:
         pick = lambda rows, i: statistics.median(r[i] for r in rows)  # noqa: E731
         for latency in (0.0, 0.005):  # loopback as fast as it gets; an API server answering in 5 ms
             print(f"-- server latency {latency * 1000:.0f} ms per request")
-            ours = [once(lambda kc: [str(BIN), "cluster", "apply", str(tmp / "p.yaml"), "--kubeconfig", str(kc), "--inventory", str(inv)], tmp, latency) for _ in range(3)]
-            print(f"harvester-netsetup cluster apply: {pick(ours, 0) * 1000:.0f} ms first, {pick(ours, 1) * 1000:.0f} ms again; "
+            ours = [once(lambda kc: [str(BIN), "cluster", "apply", str(tmp / "p.yaml"), "--kubeconfig", str(kc),
+                                     "--inventory", str(inv)], tmp, latency) for _ in range(3)]
+            print(f"harvester-netsetup cluster apply: {pick(ours, 0) * 1000:.0f} ms first, {pick(ours, 1) * 1000:.0f} "
+                  "ms again; "
                   f"{pick(ours, 2):.0f} / {pick(ours, 3):.0f} API requests")
             if shutil.which("kubectl") is None:
                 print("kubectl: not installed, no baseline")
                 continue
-            kube = [once(lambda kc: ["kubectl", "--kubeconfig", str(kc), "apply", "--validate=false", "-f", str(tmp / "objs.yaml")], tmp, latency) for _ in range(3)]
-            print(f"kubectl apply -f:                 {pick(kube, 0) * 1000:.0f} ms first, {pick(kube, 1) * 1000:.0f} ms again; "
+            kube = [once(lambda kc: ["kubectl", "--kubeconfig", str(kc), "apply", "--validate=false", "-f",
+                                     str(tmp / "objs.yaml")], tmp, latency) for _ in range(3)]
+            print(f"kubectl apply -f:                 {pick(kube, 0) * 1000:.0f} ms first, {pick(kube, 1) * 1000:.0f} "
+                  "ms again; "
                   f"{pick(kube, 2):.0f} / {pick(kube, 3):.0f} API requests")
-            print(f"ratio (ours / kubectl): first {pick(ours, 0) / pick(kube, 0):.2f}x, again {pick(ours, 1) / pick(kube, 1):.2f}x (target <= 1.0x)")
+            print(f"ratio (ours / kubectl): first {pick(ours, 0) / pick(kube, 0):.2f}x, again "
+                  f"{pick(ours, 1) / pick(kube, 1):.2f}x (target <= 1.0x)")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ def main() -> None:
         batch = "".join(f"link add v{i} type veth peer name p{i}\n" for i in range(500))
         subprocess.run(["ip", "-n", NS, "-batch", "-"], input=batch, text=True, check=True)
         ours = wall(f"ip netns exec {NS} {BIN} inventory --all --json > /dev/null")
-        inproc = wall(f"ip netns exec {NS} {sys.executable} -c 'import time; from tui.net.inventory import read_inventory; "
+        inproc = wall(f"ip netns exec {NS} {sys.executable} -c 'import time; from tui.net.inventory import "
+                      "read_inventory; "
                       f"t=time.perf_counter(); read_inventory(include_virtual=True); print(time.perf_counter()-t)'")
         # both enter the namespace the same way (ip netns exec also remounts /sys there)
         base = wall(f"ip netns exec {NS} sh -c 'ip -j -d link show > /dev/null; ip -j addr show > /dev/null'")

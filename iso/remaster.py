@@ -35,7 +35,8 @@ def xorriso(*args: str) -> str:
         raise RemasterError("xorriso is not installed (Debian package xorriso)")
     r = subprocess.run(["xorriso", *args], capture_output=True, text=True)
     if r.returncode:
-        raise RemasterError(f"xorriso {' '.join(args[:4])}…: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+        raise RemasterError(f"xorriso {' '.join(args[:4])}…: "
+                            f"{r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
     return r.stdout
 
 
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("iso")
     p.add_argument("profile")
     p.add_argument("output")
-    p.add_argument("--arg", action="append", default=[], metavar="KEY=VALUE", help="another kernel argument for every boot entry")
+    p.add_argument("--arg", action="append", default=[], metavar="KEY=VALUE",
+                   help="another kernel argument for every boot entry")
     a = p.parse_args(argv)
     try:
         args = remaster(a.iso, a.profile, a.output, a.arg)

@@ -50,7 +50,8 @@ def run_json(name: str, *args: str, stdin: str | None = None) -> tuple[int, obje
     try:
         return proc.returncode, json.loads(proc.stdout)
     except json.JSONDecodeError:
-        raise AssertionError(f"{name} {' '.join(args)}: no JSON (rc {proc.returncode}): {proc.stdout!r} {proc.stderr!r}")
+        raise AssertionError(f"{name} {' '.join(args)}: no JSON (rc {proc.returncode}): "
+                             f"{proc.stdout!r} {proc.stderr!r}")
 
 
 def installer(release: str, sub: str, *args: str) -> tuple[int, object]:

@@ -17,7 +17,8 @@ def test_validate_ok(cli):
 
 
 def test_validate_errors_are_path_addressed(cli, tmp_path):
-    bad = write(tmp_path, "p.yaml", "version: 1\nmanagement:\n  interfaces: []\n  ipv4: {method: static, gateway: 300.1.1.1}\n")
+    bad = write(tmp_path, "p.yaml",
+                "version: 1\nmanagement:\n  interfaces: []\n  ipv4: {method: static, gateway: 300.1.1.1}\n")
     r = cli("validate", bad)
     assert r.code == 1
     assert "error: management.interfaces: select at least one NIC" in r.err
@@ -30,7 +31,8 @@ def test_validate_json(cli, tmp_path):
     r = cli("validate", bad, "--json")
     doc = r.json()
     assert r.code == 1 and doc["valid"] is False
-    assert {"path": "management.vlan_id", "severity": "error", "message": doc["problems"][0]["message"]} in doc["problems"]
+    assert {"path": "management.vlan_id", "severity": "error",
+            "message": doc["problems"][0]["message"]} in doc["problems"]
 
 
 def test_warnings_do_not_fail(cli, tmp_path):
@@ -39,14 +41,16 @@ def test_warnings_do_not_fail(cli, tmp_path):
     assert r.code == 0 and "warning: management.bond.mode" in r.err
 
 
-@pytest.mark.parametrize("argv", [[], ["validate"], ["render", GOOD, "--format", "xml"], ["bogus"], ["pxe", "--profile", GOOD]])
+@pytest.mark.parametrize("argv", [[], ["validate"], ["render", GOOD, "--format", "xml"], ["bogus"],
+                                  ["pxe", "--profile", GOOD]])
 def test_usage_errors_exit_2(cli, argv):
     assert cli(*argv).code == 2
 
 
 @pytest.mark.parametrize("content,words", [
     ("", "is empty"), ("\x00\x01binary", "NUL bytes"), ("a: [", "not valid YAML at line"),
-    ("- 1\n- 2\n", "must be a mapping"), ("a: &x 1\nb: *x\n", "aliases"), ("---\na: 1\n---\nb: 2\n", "2 YAML documents"),
+    ("- 1\n- 2\n", "must be a mapping"), ("a: &x 1\nb: *x\n", "aliases"), ("---\na: 1\n---\nb: 2\n",
+                                                                           "2 YAML documents"),
 ])
 def test_bad_files(cli, tmp_path, content, words):
     r = cli("validate", write(tmp_path, "p.yaml", content))
@@ -80,7 +84,8 @@ def test_render_keyfiles_into_directory(cli, tmp_path):
     r = cli("render", GOOD, "--format", "nm-keyfiles", "-o", str(tmp_path / "nm"))
     assert r.code == 0
     names = sorted(p.name for p in (tmp_path / "nm").iterdir() if not p.name.startswith("."))  # not the manifest
-    assert names == ["bond-mgmt.nmconnection", "bond-slave-ens5.nmconnection", "bond-slave-ens6.nmconnection", "bridge-mgmt.nmconnection"]
+    assert names == ["bond-mgmt.nmconnection", "bond-slave-ens5.nmconnection", "bond-slave-ens6.nmconnection",
+                     "bridge-mgmt.nmconnection"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (tmp_path / "nm").iterdir())
 
 
@@ -115,11 +120,13 @@ def test_console_script_entry_point():
     import subprocess
     import sys
 
-    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "harvester-netsetup"), "validate", GOOD], capture_output=True, text=True)
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "harvester-netsetup"), "validate", GOOD],
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("url", ["http://x/c.yaml harvester.install.device=/dev/sdz", "http://x/c.yaml\nshell", "x/c.yaml"])
+@pytest.mark.parametrize("url", ["http://x/c.yaml harvester.install.device=/dev/sdz", "http://x/c.yaml\nshell",
+                                 "x/c.yaml"])
 def test_a_config_url_cannot_add_kernel_arguments(cli, url):
     r = cli("render", GOOD, "--format", "cmdline", "--config-url", url)
     assert r.code == 1 and "error: --config-url:" in r.err and "sdz" not in r.out

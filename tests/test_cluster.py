@@ -46,7 +46,9 @@ def kube(api, tmp_path):
     def run(*args, profile=PROFILE):
         path = write(tmp_path, "p.yaml", profile)
         extra = ["--inventory", INV] if args[0] in ("plan", "apply") else []
-        argv = ["cluster", args[0]] + ([path] if args[0] in ("plan", "apply") else []) + list(args[1:]) + ["--kubeconfig", kc] + extra
+        argv = ["cluster",
+                args[0]] + ([path] if args[0] in ("plan", "apply") else []) + list(args[1:]) + ["--kubeconfig",
+                                                                                                kc] + extra
         return run_cli(*argv)
 
     return run
@@ -64,14 +66,19 @@ def test_objects_are_what_the_harvester_ui_writes():
     assert objs["vlanconfigs/data"]["spec"] == {"clusterNetwork": "data", "uplink": {
         "nics": ["ens1f0"], "linkAttributes": {"mtu": 9000}, "bondOptions": {"mode": "active-backup", "miimon": 100}}}
     nad = objs["network-attachment-definitions/default/vlan200"]
-    assert nad["spec"]["config"] == '{"cniVersion":"0.3.1","name":"vlan200","type":"bridge","bridge":"data-br","promiscMode":true,"vlan":200,"ipam":{},"mtu":9000}'
-    assert nad["metadata"]["labels"] == {"network.harvesterhci.io/clusternetwork": "data", "network.harvesterhci.io/type": "L2VlanNetwork",
+    assert nad["spec"]["config"] == ('{"cniVersion":"0.3.1","name":"vlan200","type":"bridge","bridge":"data-br",'
+                                     '"promiscMode":true,"vlan":200,"ipam":{},"mtu":9000}')
+    assert nad["metadata"]["labels"] == {"network.harvesterhci.io/clusternetwork": "data",
+                                         "network.harvesterhci.io/type": "L2VlanNetwork",
                                          "network.harvesterhci.io/vlan-id": "200"}
-    assert nad["metadata"]["annotations"]["network.harvesterhci.io/route"] == '{"mode":"auto","serverIPAddr":"10.0.200.2","cidr":"","gateway":""}'
-    manual = objs["network-attachment-definitions/infra/storage"]["metadata"]["annotations"]["network.harvesterhci.io/route"]
+    assert nad["metadata"]["annotations"]["network.harvesterhci.io/route"] == (
+        '{"mode":"auto","serverIPAddr":"10.0.200.2","cidr":"","gateway":""}')
+    storage = objs["network-attachment-definitions/infra/storage"]
+    manual = storage["metadata"]["annotations"]["network.harvesterhci.io/route"]
     assert manual == '{"mode":"manual","serverIPAddr":"","cidr":"10.0.30.0/24","gateway":"10.0.30.1"}'
     flat = objs["network-attachment-definitions/default/flat"]
-    assert '"vlan"' not in flat["spec"]["config"] and flat["metadata"]["labels"]["network.harvesterhci.io/type"] == "UntaggedNetwork"
+    assert '"vlan"' not in flat["spec"]["config"]
+    assert flat["metadata"]["labels"]["network.harvesterhci.io/type"] == "UntaggedNetwork"
     assert objs["settings/ntp-servers"]["value"] == '{"ntpServers":["0.suse.pool.ntp.org"]}'
 
 
@@ -103,8 +110,10 @@ def test_a_changed_profile_is_merge_patched(api, kube):
     assert "update    network-attachment-definitions/default/vlan200" in r.out and "spec.config" in r.out
     r = kube("apply", profile=PROFILE.replace("vlan_id: 200", "vlan_id: 210"))
     assert r.code == 0 and "1 of 6 objects changed" in r.err
-    assert ("PATCH", "/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/vlan200") in writes(api)
-    assert api.get("network-attachment-definitions", "vlan200", "default")["metadata"]["labels"]["network.harvesterhci.io/vlan-id"] == "210"
+    assert ("PATCH",
+            "/apis/k8s.cni.cncf.io/v1/namespaces/default/network-attachment-definitions/vlan200") in writes(api)
+    assert api.get("network-attachment-definitions", "vlan200",
+                   "default")["metadata"]["labels"]["network.harvesterhci.io/vlan-id"] == "210"
 
 
 def test_conflicts_are_retried_by_re_reading(api, kube):
@@ -116,7 +125,8 @@ def test_conflicts_are_retried_by_re_reading(api, kube):
 
 
 def test_webhook_rejection_names_the_object_and_field(api, kube):
-    api.reject("vlanconfigs", "data", 400, "the MTU is different from network config other", "spec.uplink.linkAttributes.mtu")
+    api.reject("vlanconfigs", "data", 400, "the MTU is different from network config other",
+               "spec.uplink.linkAttributes.mtu")
     r = kube("apply")
     assert r.code == 1
     assert "vlanconfigs/data: rejected (400)" in r.err and "spec.uplink.linkAttributes.mtu" in r.err
@@ -125,7 +135,8 @@ def test_webhook_rejection_names_the_object_and_field(api, kube):
     assert api.get("network-attachment-definitions", "vlan200", "default") is None  # nothing after it
 
 
-MANY = PROFILE.replace("networks:\n", "networks:\n" + "".join(f"  - {{name: n{i}, vlan_id: {i}}}\n" for i in range(10, 40)))
+MANY = PROFILE.replace("networks:\n", "networks:\n" + "".join(f"  - {{name: n{i}, vlan_id: {i}}}\n" for i in range(10,
+                                                                                                                   40)))
 
 
 def test_many_vm_networks_are_written_concurrently_one_request_each(tmp_path):
@@ -161,18 +172,20 @@ def test_a_rejected_nad_among_many_stops_the_apply_and_reports_what_was_written(
 
 
 def test_the_fake_enforces_the_real_crd_schema(api, tmp_path):
-    from tui.kube.apply import apply
+    from tui.kube.writes import apply
     from tui.kube.cluster import Cluster, ClusterError
     from tui.render.cluster_objects import Obj
 
     cluster = Cluster.connect(write(tmp_path, "kc", api.kubeconfig()))
     bad = Obj("network.harvesterhci.io", "v1beta1", "vlanconfigs", "VlanConfig", "bad", None,
               {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "VlanConfig", "metadata": {"name": "bad"},
-               "spec": {"clusterNetwork": "data", "uplink": {"nics": ["x"], "bondOptions": {"mode": "fast", "miimon": -5}}}})
+               "spec": {"clusterNetwork": "data", "uplink": {"nics": ["x"], "bondOptions": {"mode": "fast",
+                                                                                            "miimon": -5}}}})
     with pytest.raises(ClusterError) as err:
         apply(cluster, [bad])
     text = str(err.value)
-    assert "rejected (422)" in text and "spec.uplink.bondOptions.mode" in text and "spec.uplink.bondOptions.miimon" in text
+    assert "rejected (422)" in text
+    assert "spec.uplink.bondOptions.mode" in text and "spec.uplink.bondOptions.miimon" in text
 
 
 def test_checks_the_webhooks_miss_run_before_anything_is_sent(api, kube):
@@ -197,7 +210,8 @@ def test_wait_reports_each_node(api, kube):
     r = kube("apply", "--wait", "10", profile=PROFILE.replace("name: ens1f0}]", "name: ens1f1}]"))
     assert r.code == 1
     assert "harvester-node-0: ready" in r.err and "harvester-node-2: NOT ready (get link ens1f1 failed" in r.err
-    assert api.get("vlanstatuses", vlanstatus_name("data", "harvester-node-2"))["status"]["conditions"][0]["status"] == "False"
+    assert api.get("vlanstatuses", vlanstatus_name("data",
+                                                   "harvester-node-2"))["status"]["conditions"][0]["status"] == "False"
 
 
 def test_nic_presence(api, kube):
@@ -233,8 +247,39 @@ def test_v1_0_dialect(tmp_path):
         cn = api.get("clusternetworks", "vlan")
         assert cn["enable"] is True and cn["config"] == {"defaultPhysicalNIC": "ens1f0"}
         assert api.get("nodenetworks", "harvester-node-1-vlan")["spec"]["nic"] == "ens1f0"
-        assert '"bridge":"harvester-br0"' in api.get("network-attachment-definitions", "vlan200", "default")["spec"]["config"]
+        assert '"bridge":"harvester-br0"' in api.get("network-attachment-definitions", "vlan200",
+                                                     "default")["spec"]["config"]
         doc = json.loads(run_cli("cluster", "nics", "--json", "--kubeconfig", kc).out)
         assert {n["name"] for n in doc["nics"]} == {"eno1", "eno2", "ens1f0", "ens1f1"}
     finally:
         api.down()
+
+
+# one set of failure rules for the cluster side, shared by `cluster apply`, `run` and the wizard
+@pytest.mark.parametrize("case, profile_text, wait, ok, error, applied, waited", [
+    ("all ready", PROFILE.split("networks:")[0], 10.0, True, None, True, True),
+    ("no wait asked", PROFILE.split("networks:")[0], None, True, None, True, False),
+    ("a node not ready", PROFILE.split("networks:")[0].replace("name: ens1f0}]", "name: ens1f1}]"), 10.0,
+     False, "not every node is ready", True, True),
+    ("an error refuses before any write", PROFILE.split("networks:")[0].replace("mtu: 9000", "mtu: 1500").replace(
+        "node: {dns", "node: {hostname: harvester-node-1, dns"), 10.0, False, "already has MTU 9000", False, False),
+], ids=["all ready", "no wait asked", "a node not ready", "an error refuses before any write"])
+def test_the_cluster_apply_rules(api, tmp_path, case, profile_text, wait, ok, error, applied, waited):
+    from tui.kube.cluster import Cluster
+    from tui.kube.profile_apply import apply_profile
+    from tui.model.inventory import inventory_from_data
+
+    cluster = Cluster.connect(write(tmp_path, "kc", api.kubeconfig()))
+    if case.startswith("an error"):  # another profile already set the cluster network's MTU to 9000
+        assert apply_profile(cluster, load_text(PROFILE.split("networks:")[0]).profile, None, None).ok
+    before = len(writes(api))
+    with open(INV) as f:
+        inventory = inventory_from_data(json.load(f))[0]
+    seen = []
+    out = apply_profile(cluster, load_text(profile_text).profile, inventory, wait,
+                        on_plan=lambda problems, uplinks: seen.append(problems))
+    assert out.ok is ok and (error is None) is (out.error is None), (case, out)
+    assert error is None or error in out.error
+    assert len(seen) == 1 and seen[0] == out.problems  # the plan is shown before anything is written
+    assert (len(writes(api)) > before) is applied, case
+    assert (out.states is not None) is waited, case

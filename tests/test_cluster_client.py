@@ -85,7 +85,8 @@ def self_signed(tmp_path) -> ssl.SSLContext:
 
 
 def cluster(tmp_path, kc, command):
-    argv = ["cluster", command] + ([write(tmp_path, "p.yaml", PROFILE), "--inventory", INV] if command != "nics" else [])
+    argv = ["cluster", command] + ([write(tmp_path, "p.yaml", PROFILE), "--inventory",
+                                    INV] if command != "nics" else [])
     return run_cli(*argv, "--kubeconfig", kc)
 
 

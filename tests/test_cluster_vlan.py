@@ -345,7 +345,7 @@ def test_a_node_that_joins_later_is_covered_by_the_next_apply(api, tmp_path):
 def test_n_nodes_applying_the_same_profile_do_not_fight(tmp_path):
     """Three runners at once (any node; their own kernels differ and do not matter): the
     same objects, each written once; afterwards every plan is unchanged."""
-    from tui.kube.apply import apply, plan
+    from tui.kube.writes import apply, plan
     from tui.kube.cluster import Cluster
     from tui.kube.profile_apply import plan_for
     from tui.model.inventory import Inventory, Nic

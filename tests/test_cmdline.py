@@ -10,22 +10,30 @@ from tui.importers.kernel_cmdline import parse
 CASES = [
     ("bare key is true", "harvester.install.automatic", {"install": {"automatic": "true"}}),
     ("dotted path", "harvester.install.mode=create", {"install": {"mode": "create"}}),
-    ("other args ignored", "BOOT_IMAGE=/vmlinuz ro quiet ip=dhcp harvester.install.mode=join", {"install": {"mode": "join"}}),
-    ("quoted value", 'harvester.os.ssh_authorized_keys="ssh-ed25519 AAAA ops@x"', {"os": {"ssh_authorized_keys": "ssh-ed25519 AAAA ops@x"}}),
+    ("other args ignored", "BOOT_IMAGE=/vmlinuz ro quiet ip=dhcp harvester.install.mode=join",
+     {"install": {"mode": "join"}}),
+    ("quoted value", 'harvester.os.ssh_authorized_keys="ssh-ed25519 AAAA ops@x"',
+     {"os": {"ssh_authorized_keys": "ssh-ed25519 AAAA ops@x"}}),
     ("fully quoted argument", '"harvester.os.hostname=node 1"', {"os": {"hostname": "node 1"}}),
-    ("repeat makes a list", "harvester.os.dns_nameservers=1.1.1.1 harvester.os.dns_nameservers=8.8.8.8 harvester.os.dns_nameservers=9.9.9.9",
+    ("repeat makes a list",
+     "harvester.os.dns_nameservers=1.1.1.1 harvester.os.dns_nameservers=8.8.8.8 harvester.os.dns_nameservers=9.9.9.9",
      {"os": {"dns_nameservers": ["1.1.1.1", "8.8.8.8", "9.9.9.9"]}}),
     ("scheme_version is an integer", "harvester.scheme_version=1", {"scheme_version": 1}),
-    ("values stay strings", "harvester.install.management_interface.vlan_id=100", {"install": {"management_interface": {"vlan_id": "100"}}}),
-    ("interface by name", "harvester.install.management_interface.interfaces=ens3", {"install": {"management_interface": {"interfaces": [{"name": "ens3"}]}}}),
-    ("interface name:", "harvester.install.management_interface.interfaces=name:ens3", {"install": {"management_interface": {"interfaces": [{"name": "ens3"}]}}}),
+    ("values stay strings", "harvester.install.management_interface.vlan_id=100",
+     {"install": {"management_interface": {"vlan_id": "100"}}}),
+    ("interface by name", "harvester.install.management_interface.interfaces=ens3",
+     {"install": {"management_interface": {"interfaces": [{"name": "ens3"}]}}}),
+    ("interface name:", "harvester.install.management_interface.interfaces=name:ens3",
+     {"install": {"management_interface": {"interfaces": [{"name": "ens3"}]}}}),
     ("interface hwAddr: with space", 'harvester.install.management_interface.interfaces="hwAddr: BE:44:8C:B0:5D:F2"',
      {"install": {"management_interface": {"interfaces": [{"hwAddr": "BE:44:8C:B0:5D:F2"}]}}}),
     ("interface bare MAC", "harvester.install.management_interface.interfaces=be:44:8c:b0:5d:f2",
      {"install": {"management_interface": {"interfaces": [{"hwAddr": "be:44:8c:b0:5d:f2"}]}}}),
-    ("interface combination, last wins", "harvester.install.management_interface.interfaces=hwAddr:be:44:8c:b0:5d:f2,name:ens3,name:ens4",
+    ("interface combination, last wins",
+     "harvester.install.management_interface.interfaces=hwAddr:be:44:8c:b0:5d:f2,name:ens3,name:ens4",
      {"install": {"management_interface": {"interfaces": [{"hwAddr": "be:44:8c:b0:5d:f2", "name": "ens4"}]}}}),
-    ("two interfaces", "harvester.install.management_interface.interfaces=ens3 harvester.install.management_interface.interfaces=ens4",
+    ("two interfaces",
+     "harvester.install.management_interface.interfaces=ens3 harvester.install.management_interface.interfaces=ens4",
      {"install": {"management_interface": {"interfaces": [{"name": "ens3"}, {"name": "ens4"}]}}}),
     ("v1.0 harvester-mgmt interfaces stay strings (as in the installer's map)",
      "harvester.install.networks.harvester-mgmt.interfaces=name:ens3",
@@ -91,7 +99,8 @@ def test_errors_name_the_argument(name, line, path, message, cli):
 
 def test_cli_json_and_profile(cli):
     line = ("ip=dhcp harvester.install.mode=create harvester.install.management_interface.method=dhcp "
-            "harvester.install.management_interface.interfaces=hwAddr:be:44:8c:b0:5d:f2,name:ens3 harvester.os.hostname=node7")
+            "harvester.install.management_interface.interfaces=hwAddr:be:44:8c:b0:5d:f2,name:ens3 "
+            "harvester.os.hostname=node7")
     r = cli("cmdline", "--cmdline", line, "--json")
     assert r.code == 0 and r.json()["os"]["hostname"] == "node7"
     r = cli("cmdline", "--cmdline", line, "--profile")

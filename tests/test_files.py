@@ -125,7 +125,8 @@ def test_output_equal_to_the_input_is_refused(cli, tmp_path, command):
         argv = ("render", src, "-o", src)
     else:
         src = write(tmp_path, "c.yaml", "install:\n  mode: create\n  management_interface:\n"
-                                        "    interfaces: [{name: ens5}]\n    method: dhcp\n  vip: 10.0.0.9\n  vip_mode: static\n"
+                                        "    interfaces: [{name: ens5}]\n    method: dhcp\n  vip: 10.0.0.9\n  "
+                                        "vip_mode: static\n"
                                         "token: t\nos:\n  password: pw\n  ntp_servers: [ntp.example.org]\n")
         argv = ("profile", "import", src, "-o", src)
     before = open(src).read()
@@ -148,7 +149,8 @@ def test_a_preplaced_staging_link_is_not_written_through(cli, tmp_path):
 @pytest.mark.parametrize("where", ["existing dir", "under a file"])
 def test_profile_import_output_errors_are_clean(cli, tmp_path, where):
     src = write(tmp_path, "c.yaml", "install:\n  mode: create\n  management_interface:\n"
-                                    "    interfaces: [{name: ens5}]\n    method: dhcp\n  vip: 10.0.0.9\n  vip_mode: static\n"
+                                    "    interfaces: [{name: ens5}]\n    method: dhcp\n  vip: 10.0.0.9\n  vip_mode: "
+                                    "static\n"
                                         "token: t\nos:\n  password: pw\n  ntp_servers: [ntp.example.org]\n")
     (tmp_path / "d").mkdir()
     (tmp_path / "f").write_text("")

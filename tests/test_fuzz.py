@@ -2,6 +2,7 @@
 
 import string
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,14 +15,16 @@ from tui.render.node import render_node
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True),
-    st.text(max_size=20), st.sampled_from(["ens5", "10.0.0.1", "10.0.0.5/24", "static", "dhcp", "802.3ad", "create", "b8:ca:3a:6a:64:7e", "v1.0", "v1.6"]),
+    st.text(max_size=20), st.sampled_from(["ens5", "10.0.0.1", "10.0.0.5/24", "static", "dhcp", "802.3ad", "create",
+                                           "b8:ca:3a:6a:64:7e", "v1.0", "v1.6"]),
 )
 keys = st.sampled_from([
     "version", "harvester", "node", "management", "vlan", "networks", "install", "cluster", "interfaces", "name", "mac",
     "match", "bond", "mode", "options", "vlan_id", "mtu", "ipv4", "method", "address", "gateway", "hostname", "dns",
     "route", "cidr", "token", "vip", "extra", "settings", "driver", "min_speed", "lacp_rate", "primary", "bogus",
 ])
-trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=6)), max_leaves=40)
+trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
+                                                         st.dictionaries(keys, children, max_size=6)), max_leaves=40)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -53,9 +56,11 @@ def test_text_garbage(text):
 
 cmd_tokens = st.one_of(
     st.sampled_from([
-        "harvester.install.management_interface.interfaces=", "harvester.install.mode=create", "harvester.scheme_version=",
+        "harvester.install.management_interface.interfaces=", "harvester.install.mode=create",
+        "harvester.scheme_version=",
         "harvester.install=x", 'harvester.os.hostname="a b"', '"', "harvester", "harvester.", "=", "harvester.a.b.c=d",
-        "harvester.install.management_interface.interfaces=hwAddr:", "harvester.install.networks.harvester-mgmt.interfaces=:",
+        "harvester.install.management_interface.interfaces=hwAddr:",
+        "harvester.install.networks.harvester-mgmt.interfaces=:",
     ]),
     st.text(alphabet=string.printable, max_size=30),
 )
@@ -102,7 +107,8 @@ yaml_ish = st.text(alphabet=" \n-:,[]{}#'\"!|>?%@`.0123456789abcdeyxnoTFNul\\\r"
 
 @settings(max_examples=800, deadline=None)
 @given(st.one_of(yaml_ish.map(lambda t: ("text", t)),
-                 st.dictionaries(keys, trees, max_size=8).map(lambda d: ("dumped", yaml.safe_dump(d, sort_keys=False)))))
+                 st.dictionaries(keys, trees, max_size=8).map(lambda d: ("dumped", yaml.safe_dump(d,
+                                                                                                  sort_keys=False)))))
 def test_libyaml_fast_path_reads_what_the_pure_loader_reads(case):
     """yamlsafe parses alias-free text with libyaml: where both loaders read the text they
     must build the same data, and both read every dumped structure. (libyaml is laxer on a
@@ -118,36 +124,84 @@ def test_libyaml_fast_path_reads_what_the_pure_loader_reads(case):
         assert fast == pure or (fast != fast and pure != pure), text  # NaN != NaN
 
 
+def go_parse_mac(text: str) -> str | None:
+    """Go's net.ParseMAC (src/net/mac.go), written out here for 48-bit addresses: six groups of two hex
+    digits joined by ':' or '-', or three groups of four joined by '.'. Independent of our code."""
+    hexdigits = set("0123456789abcdefABCDEF")
+    if len(text) == 17 and text[2] in ":-":
+        groups = text.split(text[2])
+        if len(groups) == 6 and all(len(g) == 2 and set(g) <= hexdigits for g in groups):
+            return ":".join(groups).lower()
+    if len(text) == 14 and text[4] == ".":
+        groups = text.split(".")
+        if len(groups) == 3 and all(len(g) == 4 and set(g) <= hexdigits for g in groups):
+            joined = "".join(groups).lower()
+            return ":".join(joined[i:i + 2] for i in range(0, 12, 2))
+    return None
+
+
+@pytest.mark.parametrize("text, expected", [  # the examples of Go's net.ParseMAC documentation and its tests
+    ("00:00:5e:00:53:01", "00:00:5e:00:53:01"),
+    ("00-00-5e-00-53-01", "00:00:5e:00:53:01"),
+    ("0000.5e00.5301", "00:00:5e:00:53:01"),
+    ("AB:CD:EF:01:23:45", "ab:cd:ef:01:23:45"),
+    ("00:00:5e:00:53", None),
+    ("00:00:5e:00:53:01:02", None),
+    ("00:00:5e-00:53:01", None),
+    ("0:0:5e:0:53:1", None),
+    ("00005e005301", None),
+    ("0000.5e00.530", None),
+    ("00:00:5g:00:53:01", None),
+])
+def test_the_go_oracle_reads_what_go_reads(text, expected):
+    assert go_parse_mac(text) == expected
+
+
+def _two_hex():
+    return st.text(alphabet="0123456789abcdefABCDEF", min_size=2, max_size=2)
+
+
+go_macs = st.one_of(
+    st.tuples(st.lists(_two_hex(), min_size=6, max_size=6), st.sampled_from(":-")).map(lambda t: t[1].join(t[0])),
+    st.lists(st.text(alphabet="0123456789abcdefABCDEF", min_size=4, max_size=4), min_size=3, max_size=3).map(".".join),
+)
 mac_ish = st.one_of(
-    st.lists(st.text(alphabet="0123456789abcdefABCDEF", min_size=1, max_size=3), min_size=5, max_size=7).map(":".join),
+    go_macs,
+    go_macs.map(lambda m: f" {m}\n"),
+    st.lists(st.text(alphabet="0123456789abcdefABCDEF", min_size=1, max_size=4), min_size=2, max_size=7).flatmap(
+        lambda groups: st.sampled_from(":-.").map(lambda sep: sep.join(groups))),
     st.text(alphabet="0123456789abcdefABCDEF:-. \n", max_size=20),
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(mac_ish)
-def test_mac_fast_path_agrees_with_netaddr(text):
-    """normalize_mac answers the canonical spelling itself; netaddr must agree on it."""
+def test_mac_spellings_against_go_and_netaddr(text):
+    """Two oracles, neither knowing our regexes: every MAC Go's net.ParseMAC reads (what Harvester's
+    Go code accepts) is read, to the same address; and whatever we read, netaddr reads as that address."""
     from netaddr import EUI, mac_unix_expanded
     from netaddr.core import AddrFormatError
 
     from tui.model.formats import normalize_mac
 
-    try:
-        eui = EUI(text.strip(), dialect=mac_unix_expanded)
-        expected = str(eui).lower() if eui.version == 48 and len(text.strip()) >= 12 else None
-    except (AddrFormatError, ValueError, TypeError):
-        expected = None
     got = normalize_mac(text)
-    if got is not None or expected is not None:
-        assert got == expected, text
+    go = go_parse_mac(text.strip())
+    if go is not None:
+        assert got == go, text
+    if got is not None:
+        try:
+            eui = EUI(text.strip(), dialect=mac_unix_expanded)
+        except (AddrFormatError, ValueError, TypeError):
+            raise AssertionError(f"{text!r} read as {got}, but netaddr reads no MAC there") from None
+        assert eui.version == 48 and str(eui).lower() == got, text
 
 
 yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**20), max_value=10**20),
               st.text(max_size=30), st.sampled_from(["yes", "no", "on", "~", "null", "1e3", "0x1F", "010", "1:20",
                                                      "- a", "a: b", "#x", "'q'", '"d"', "a\nb\n", "  lead", "trail ",
-                                                     "10.0.0.1/24", "$6$salt$hash", "*", "&a", "!t", "@x", "%y", "`z"])),
+                                                     "10.0.0.1/24", "$6$salt$hash", "*", "&a", "!t", "@x", "%y",
+                                                     "`z"])),
     lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(st.text(max_size=8), c, max_size=5)),
     max_leaves=30)
 

@@ -73,7 +73,9 @@ def test_golden(profile_path, inventory_path, folder):
         for name, text in got.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text)
-    expected = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file() and p.name not in ("profile.yaml", "inventory.json", "README.md")}
+    inputs = ("profile.yaml", "inventory.json", "README.md")
+    expected = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*")
+                if p.is_file() and p.name not in inputs}
     assert sorted(got) == sorted(expected), "output files differ from the golden folder"
     for name in got:
         assert got[name] == expected[name], f"{folder.name}/{name} differs"

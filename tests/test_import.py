@@ -40,7 +40,8 @@ system_settings:
 CAMEL = """
 schemeVersion: 1
 token: my-cluster-secret
-os: {hostname: node1, password: "$6$abc$hash", dnsNameservers: [10.0.0.53], ntpServers: [0.suse.pool.ntp.org], sysctls: {vm.max_map_count: "262144"}}
+os: {hostname: node1, password: "$6$abc$hash", dnsNameservers: [10.0.0.53], ntpServers: [0.suse.pool.ntp.org],
+     sysctls: {vm.max_map_count: "262144"}}
 install:
   mode: create
   managementInterface:
@@ -191,6 +192,7 @@ def test_import_cli_writes_a_valid_profile(cli, tmp_path):
 
 def test_import_cli_bad_input(cli, tmp_path):
     src = tmp_path / "c.yaml"
-    src.write_text("install:\n  management_interface:\n    interfaces: [{}]\n    subnet_mask: 255.0.255.0\n    ip: 10.0.0.1\n    method: static\n  mode: create\n")
+    src.write_text("install:\n  management_interface:\n    interfaces: [{}]\n    subnet_mask: 255.0.255.0\n    ip: "
+                   "10.0.0.1\n    method: static\n  mode: create\n")
     r = cli("profile", "import", str(src))
     assert r.code == 1 and "install.management_interface.interfaces[0]" in r.err and "subnet_mask" in r.err

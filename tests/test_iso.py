@@ -15,8 +15,10 @@ from tui.render.grub import add_kernel_args
 
 ROOT = Path(__file__).resolve().parent.parent
 ISO = ROOT / "iso"
-needs_xorriso = pytest.mark.skipif(shutil.which("xorriso") is None, reason="xorriso is not installed (scripts/setup installs it)")
-needs_systemd = pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not available here")
+needs_xorriso = pytest.mark.skipif(shutil.which("xorriso") is None,
+                                   reason="xorriso is not installed (scripts/setup installs it)")
+needs_systemd = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
+                                   reason="systemd-analyze is not available here")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,8 @@ def installed(tmp_path_factory):
 
 def test_install_puts_the_tool_and_units_under_the_root(installed):
     root = installed
-    for path, mode in (("usr/bin/harvester-netsetup", 0o755), ("usr/lib/systemd/system/harvester-netsetup.service", 0o644),
+    for path, mode in (("usr/bin/harvester-netsetup", 0o755), ("usr/lib/systemd/system/harvester-netsetup.service",
+                                                               0o644),
                        ("usr/lib/systemd/system-generators/harvester-netsetup-generator", 0o755),
                        ("usr/libexec/harvester-netsetup/console", 0o755)):
         assert (root / path).is_file(), path
@@ -41,7 +44,8 @@ def test_install_puts_the_tool_and_units_under_the_root(installed):
     assert (site / "tui/kube/crds/network.harvesterhci.io_vlanconfigs.yaml").is_file()
     assert (site / "screens/wizard.tcss").is_file()
     env = dict(os.environ, PYTHONPATH=str(site))
-    r = subprocess.run([str(root / "usr/bin/harvester-netsetup"), "boot", "--cmdline", "harvester.netsetup.disable", "--print"],
+    r = subprocess.run([str(root / "usr/bin/harvester-netsetup"), "boot", "--cmdline", "harvester.netsetup.disable",
+                        "--print"],
                        capture_output=True, text=True, env=env, cwd="/")
     assert r.returncode == 0 and r.stdout.strip() == "disabled"
     assert str(site) in subprocess.run([sys.executable, "-c", "import tui; print(tui.__file__)"], capture_output=True,
@@ -51,7 +55,8 @@ def test_install_puts_the_tool_and_units_under_the_root(installed):
 @pytest.mark.parametrize("cmdline,active,types,unit", [
     ("console=tty1", "tty1", {}, "getty@tty1.service"),
     ("console=ttyS0,115200", "ttyS0", {"ttyS0": "4"}, "serial-getty@ttyS0.service"),
-    ("console=ttyS1 console=tty1", "ttyS1 tty1", {"ttyS1": "0"}, "getty@tty1.service"),  # an inactive serial port is skipped
+    # an inactive serial port is skipped
+    ("console=ttyS1 console=tty1", "ttyS1 tty1", {"ttyS1": "0"}, "getty@tty1.service"),
     ("console=tty1 harvester.netsetup.disable", "tty1", {}, None),
     ("console=tty1 harvester.netsetup.profile=http://x/p.yaml", "tty1", {}, None),  # unattended: no wizard
     ("console=ttyAMA0", "ttyAMA0", {"ttyAMA0": "4"}, None),
@@ -63,8 +68,10 @@ def test_generator_takes_the_first_active_console(tmp_path, cmdline, active, typ
         (tmp_path / "class" / tty).mkdir(parents=True)
         (tmp_path / "class" / tty / "type").write_text(kind + "\n")
     out = tmp_path / "gen"
-    env = dict(os.environ, HNS_CMDLINE=str(tmp_path / "cmdline"), HNS_CONSOLE_ACTIVE=str(tmp_path / "active"), HNS_TTY_CLASS=str(tmp_path / "class"))
-    r = subprocess.run(["sh", str(ISO / "systemd/harvester-netsetup-generator"), str(out)], capture_output=True, text=True, env=env)
+    env = dict(os.environ, HNS_CMDLINE=str(tmp_path / "cmdline"), HNS_CONSOLE_ACTIVE=str(tmp_path / "active"),
+               HNS_TTY_CLASS=str(tmp_path / "class"))
+    r = subprocess.run(["sh", str(ISO / "systemd/harvester-netsetup-generator"), str(out)], capture_output=True,
+                       text=True, env=env)
     assert r.returncode == 0, r.stderr
     dropins = sorted(p.parent.name for p in out.glob("*.service.d/harvester-netsetup.conf")) if out.exists() else []
     assert dropins == ([unit + ".d"] if unit else [])
@@ -129,12 +136,14 @@ def _iso(tmp_path) -> Path:
     (tree / "boot/grub2/harvester.cfg").write_text("set harvester_version=v1.6.1\n")
     (tree / "boot/x86_64/loader/linux").write_text("kernel")
     iso = tmp_path / "harvester.iso"
-    subprocess.run(["xorriso", "-as", "mkisofs", "-V", "COS_LIVE", "-R", "-o", str(iso), str(tree)], check=True, capture_output=True)
+    subprocess.run(["xorriso", "-as", "mkisofs", "-V", "COS_LIVE", "-R", "-o", str(iso), str(tree)], check=True,
+                   capture_output=True)
     return iso
 
 
 def _extract(iso: Path, path: str, dest: Path) -> str:
-    subprocess.run(["xorriso", "-osirrox", "on", "-indev", str(iso), "-extract", path, str(dest)], check=True, capture_output=True)
+    subprocess.run(["xorriso", "-osirrox", "on", "-indev", str(iso), "-extract", path, str(dest)], check=True,
+                   capture_output=True)
     return dest.read_text()
 
 
@@ -143,18 +152,21 @@ def test_remaster_embeds_the_profile_and_adds_the_kernel_args(tmp_path):
     iso = _iso(tmp_path)
     out = tmp_path / "out.iso"
     profile = ROOT / "profiles" / "lacp-vlan-jumbo.yaml"
-    r = subprocess.run([str(ISO / "remaster"), str(iso), str(profile), str(out), "--arg", "harvester.install.automatic=true"],
+    r = subprocess.run([str(ISO / "remaster"), str(iso), str(profile), str(out), "--arg",
+                        "harvester.install.automatic=true"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert _extract(out, "/harvester-netsetup/profile.yaml", tmp_path / "p.yaml") == profile.read_text()
     cfg = _extract(out, "/boot/grub2/grub.cfg", tmp_path / "g.cfg")
-    arg = "harvester.netsetup.profile=file:///run/initramfs/live/harvester-netsetup/profile.yaml harvester.install.automatic=true"
+    arg = ("harvester.netsetup.profile=file:///run/initramfs/live/harvester-netsetup/profile.yaml "
+           "harvester.install.automatic=true")
     assert cfg.count(arg) == 2 and "profile=old" not in cfg
     assert _extract(out, "/boot/x86_64/loader/linux", tmp_path / "k") == "kernel"
     pvd = subprocess.run(["xorriso", "-indev", str(out), "-pvd_info"], capture_output=True, text=True).stdout
     assert "COS_LIVE" in pvd  # the label the boot entries look for is kept
     again = tmp_path / "again.iso"
-    assert subprocess.run([str(ISO / "remaster"), str(out), str(profile), str(again)], capture_output=True).returncode == 0
+    assert subprocess.run([str(ISO / "remaster"), str(out), str(profile), str(again)],
+                          capture_output=True).returncode == 0
     assert _extract(again, "/boot/grub2/grub.cfg", tmp_path / "g2.cfg").count("harvester.netsetup.profile=") == 2
 
 
@@ -163,6 +175,7 @@ def test_remaster_refuses_an_invalid_profile_and_writes_nothing(tmp_path):
     iso = _iso(tmp_path)
     bad = tmp_path / "bad.yaml"
     bad.write_text((ROOT / "profiles" / "lacp-vlan-jumbo.yaml").read_text().replace("mtu: 9000", "mtu: 12"))
-    r = subprocess.run([str(ISO / "remaster"), str(iso), str(bad), str(tmp_path / "out.iso")], capture_output=True, text=True)
+    r = subprocess.run([str(ISO / "remaster"), str(iso), str(bad), str(tmp_path / "out.iso")], capture_output=True,
+                       text=True)
     assert r.returncode == 1 and "error: management.mtu" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out.iso").exists() and not (tmp_path / "out.iso.partial").exists()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.model.hoststate import from_data, as_data
 from tui.model.load import load_text
+from tui.model.netstate import as_data, from_data
 from tui.model.plan import differences
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
@@ -42,12 +42,15 @@ def run_dir(tmp_path, monkeypatch):
 
 CASES = [
     # (name, kwargs, steps that must appear, steps that must not)
-    ("untagged", {}, ["create bond mgmt-bo", "enslave mgmt-bo to mgmt-br", "add address 10.0.0.21/24 to mgmt-br"], ["mgmt-br.", "mtu"]),
+    ("untagged", {}, ["create bond mgmt-bo", "enslave mgmt-bo to mgmt-br", "add address 10.0.0.21/24 to mgmt-br"],
+     ["mgmt-br.", "mtu"]),
     ("tagged", {"vid": 100, "ipv4": "{method: static, address: 10.0.100.21/24, gateway: 10.0.100.1}"},
-     ["create vlan mgmt-br.100", "set mgmt-bo bridge VLANs 1 pvid untagged, 100", "add route default via 10.0.100.1 dev mgmt-br.100"], []),
+     ["create vlan mgmt-br.100", "set mgmt-bo bridge VLANs 1 pvid untagged, 100",
+      "add route default via 10.0.100.1 dev mgmt-br.100"], []),
     ("jumbo", {"mtu": 9000}, ["set ens1f0 mtu 9000", "set mgmt-br mtu 9000"], []),
     ("dhcp", {"ipv4": "{method: dhcp}"}, ["run DHCP on mgmt-br"], ["add address"]),
-    ("v1.0", {"release": "v1.0", "mode": "balance-tlb"}, ["create bond harvester-mgmt", "add address 10.0.0.21/24 to harvester-mgmt"], ["mgmt-br"]),
+    ("v1.0", {"release": "v1.0", "mode": "balance-tlb"}, ["create bond harvester-mgmt",
+                                                          "add address 10.0.0.21/24 to harvester-mgmt"], ["mgmt-br"]),
 ]
 
 
@@ -108,7 +111,8 @@ def test_a_kernel_lacking_a_feature_is_refused_before_anything_changes():
 def test_failure_at_every_step_restores_the_checkpoint():
     host = SimulatedHost.demo(delay=0)
     before = host.snapshot()
-    target = target_for(host, mode="802.3ad", vid=100, mtu=9000, ipv4="{method: static, address: 10.0.100.21/24, gateway: 10.0.100.1}")
+    target = target_for(host, mode="802.3ad", vid=100, mtu=9000,
+                        ipv4="{method: static, address: 10.0.100.21/24, gateway: 10.0.100.1}")
     n = len(prepare(before, target)[2])
 
     class Failing(SimulatedHost):
@@ -129,7 +133,8 @@ def test_failure_at_every_step_restores_the_checkpoint():
 
 def test_a_change_that_cuts_the_ssh_session_needs_the_confirm_timer():
     host = SimulatedHost.demo(delay=0)
-    loaded = load_text(BASE.format(release="v1.6", mode="active-backup", vid=0, mtu=0, ipv4=STATIC).replace("ens1f0}, {name: ens1f1", "eno1"))
+    loaded = load_text(BASE.format(release="v1.6", mode="active-backup", vid=0, mtu=0,
+                                   ipv4=STATIC).replace("ens1f0}, {name: ens1f1", "eno1"))
     res = resolve(loaded.profile, host.inventory())
     out = apply(host, node_target(loaded.profile, res.management), ssh_ip="10.0.0.11")
     assert not out.ok and "would cut this SSH session" in out.error and "--confirm-timeout" in out.error
@@ -153,7 +158,8 @@ def test_apply_writes_the_persistent_config_atomically(tmp_path):
     assert r.code == 0, r.err
     assert "vlan_id: 100" in cfg.read_text() and oct(cfg.stat().st_mode & 0o777) == "0o600"
     assert sorted(p.name for p in nm.iterdir()) == ["bond-mgmt.nmconnection", "bond-slave-ens1f0.nmconnection",
-                                                   "bond-slave-ens1f1.nmconnection", "bridge-mgmt.nmconnection", "vlan-mgmt.nmconnection"]
+                                                   "bond-slave-ens1f1.nmconnection", "bridge-mgmt.nmconnection",
+                                                   "vlan-mgmt.nmconnection"]
 
 
 def test_dry_run_changes_nothing():

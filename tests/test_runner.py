@@ -73,7 +73,8 @@ def run_dir(tmp_path, monkeypatch):
 
 def runner(tmp_path, url, *extra):
     report = tmp_path / "report.json"
-    r = run_cli("--demo", "run", "--profile", url, "--report", str(report), "--config-out", str(tmp_path / "harvester.config"),
+    r = run_cli("--demo", "run", "--profile", url, "--report", str(report), "--config-out",
+                str(tmp_path / "harvester.config"),
                 "--retry-delay", "0.05", *extra)
     return r, (json.loads(report.read_text()) if report.exists() else None)
 
@@ -144,7 +145,9 @@ def test_an_invalid_profile_changes_nothing(web, tmp_path):
 
 def test_file_url_and_cluster_side(tmp_path):
     profile = tmp_path / "p.yaml"
-    profile.write_text((ROOT / "profiles" / "vlan-uplink-vm-networks.yaml").read_text().replace("hostname: node1", "hostname: harvester-node-1"))
+    profile.write_text((ROOT / "profiles" / "vlan-uplink-vm-networks.yaml").read_text().replace("hostname: node1",
+                                                                                                "hostname: "
+                                                                                                "harvester-node-1"))
     r, rep = runner(tmp_path, profile.as_uri(), "--wait", "10")
     assert r.code == 0, r.err
     cluster = rep["steps"][-1]

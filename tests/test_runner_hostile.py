@@ -190,7 +190,8 @@ def test_a_dripping_webhook_does_not_stall_the_run(tmp_path):
     t = time.monotonic()
     try:
         r = run_cli("--demo", "run", "--profile", f"{web.url}/p.yaml", "--webhook", f"{slow_hook.url}/hook",
-                    "--timeout", "1", "--no-network", "--no-cluster", "--config-out", str(tmp_path / "harvester.config"))
+                    "--timeout", "1", "--no-network", "--no-cluster", "--config-out",
+                    str(tmp_path / "harvester.config"))
     finally:
         web.close()
         slow_hook.close()

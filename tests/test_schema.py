@@ -13,7 +13,8 @@ from tui.model.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = profile_schema()
-PROFILE_FILES = sorted((ROOT / "profiles").glob("*.yaml")) + sorted((ROOT / "tests/golden/cases").glob("*/profile.yaml"))
+PROFILE_FILES = (sorted((ROOT / "profiles").glob("*.yaml"))
+                 + sorted((ROOT / "tests/golden/cases").glob("*/profile.yaml")))
 
 
 def test_schema_is_valid_json_schema():
@@ -23,7 +24,8 @@ def test_schema_is_valid_json_schema():
 def test_sections_match_the_model():
     props = SCHEMA["properties"]
     assert tuple(SCHEMA["properties"]) == SECTION_KEYS["profile"]
-    for section, key in [("node", "node"), ("management", "management"), ("vlan", "vlan"), ("install", "install"), ("cluster", "cluster")]:
+    for section, key in [("node", "node"), ("management", "management"), ("vlan", "vlan"), ("install", "install"),
+                         ("cluster", "cluster")]:
         assert tuple(props[key]["properties"]) == SECTION_KEYS[section]
     assert tuple(props["networks"]["items"]["properties"]) == SECTION_KEYS["network"]
 
@@ -35,7 +37,8 @@ def test_every_profile_passes_the_schema(path):
 
 @pytest.mark.parametrize("data", [
     {"version": 2}, {"version": 1, "bogus": 1}, {"version": 1, "management": {"vlan_id": 5000}},
-    {"version": 1, "management": {"interfaces": [{"name": "a", "match": {}}]}}, {"version": 1, "install": {"mode": "upgrade"}},
+    {"version": 1, "management": {"interfaces": [{"name": "a", "match": {}}]}}, {"version": 1,
+                                                                                 "install": {"mode": "upgrade"}},
     {"version": 1, "management": {"mtu": 100}}, {"version": 1, "vlan": {"cluster_network": "thirteen-chars"}},
     # bounds the loader always had and the hand-written schema lacked (both derive from the field table now)
     {"version": 1, "management": {"bond": {"miimon": 100_001}}},

@@ -80,7 +80,9 @@ def test_a_saved_profile_holds_the_hash_and_replays(tmp_path):
 
     loaded = load_text(PROFILE.read_bytes())
     assert loaded.profile.install.password == PASSWORD
-    session = Session(host=SimulatedHost.demo(0), out_dir=str(tmp_path / "out"), draft=Draft(yaml.safe_load(PROFILE.read_text())))  # as typed
+    # as typed
+    session = Session(host=SimulatedHost.demo(0), out_dir=str(tmp_path / "out"),
+                      draft=Draft(yaml.safe_load(PROFILE.read_text())))
     session.write_outputs()
     text = (tmp_path / "out" / "profile.yaml").read_text()
     assert PASSWORD not in text

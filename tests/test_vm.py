@@ -36,13 +36,15 @@ def qemu_nics(n_hub0: int = 3, n_hub1: int = 2) -> str:
     opts = []
     for i in range(n_hub0 + n_hub1):
         hub = 0 if i < n_hub0 else 1
-        opts.append(f"-netdev hubport,id=p{i},hubid={hub} -device virtio-net-pci,netdev=p{i},mac=52:54:00:00:0{hub}:{i:02x}")
+        opts.append(f"-netdev hubport,id=p{i},hubid={hub} -device "
+                    f"virtio-net-pci,netdev=p{i},mac=52:54:00:00:0{hub}:{i:02x}")
     return " ".join(opts)
 
 
 @pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
 def test_topology_in_a_real_kernel():
-    inner = f"cd {ROOT} && HNS_IN_VM=1 {sys.executable} -m pytest -q -p no:cacheprovider -o addopts= tests/vm {os.environ.get('HNS_VM_PYTEST_ARGS', '')}"
+    inner = (f"cd {ROOT} && HNS_IN_VM=1 {sys.executable} -m pytest -q -p no:cacheprovider -o addopts= tests/vm "
+             f"{os.environ.get('HNS_VM_PYTEST_ARGS', '')}")
     cmd = [os.path.join(VENV_BIN, "vng"), "--disable-kvm", "--force-9p", "-r", _kernel(), "--user", "root",
            "--memory", "1G", "--cpus", "2", f"--qemu-opts={qemu_nics()}", "--exec", inner]
     env = dict(os.environ, PATH=f"{VENV_BIN}:{os.environ.get('PATH', '')}")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import time
 
-from tui.commands.common import INVALID, OK, report
-from tui.commands.host_session import node_plan, say, with_host
+from tui.commands.common import INVALID, OK, report, say
+from tui.commands.host_session import node_plan, with_host
 from tui.net import journal
 
 
@@ -21,7 +21,8 @@ def _run(args, host) -> int:
 
     pending = journal.read()
     if pending is not None:
-        what = "an interrupted apply" if pending.state == "applying" and not journal.alive(pending.pid) else f"a {pending.state} apply"
+        interrupted = pending.state == "applying" and not journal.alive(pending.pid)
+        what = "an interrupted apply" if interrupted else f"a {pending.state} apply"
         say(f"error: {what} is recorded in {journal.path()}: run 'harvester-netsetup rollback' (or 'confirm') first")
         return INVALID
     np = node_plan(host, args.profile, args.inventory)

@@ -4,8 +4,6 @@ runs the profile unattended; otherwise nothing happens here (the console gets th
 
 from __future__ import annotations
 
-import sys
-
 
 def decide(cmdline: str) -> tuple[str, str | None]:
     """("disabled" | "run" | "wizard", profile source)."""
@@ -32,7 +30,9 @@ def run(args) -> int:
         print(what if source is None else f"{what} {source}")
         return 0
     if what != "run":
-        print(f"harvester-netsetup: {what}: no unattended run", file=sys.stderr)
+        from tui.commands.common import log
+
+        log(f"{what}: no unattended run")
         return 0
     from tui.commands import run as runner
 

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 
-from tui.commands.common import INVALID, OK, load_inventory_file, load_profile_file, report
+from tui.commands.common import INVALID, OK, load_inventory_file, load_profile_file, report, say
 from tui.model import problems as P
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def run(args) -> int:
@@ -75,7 +70,7 @@ def _planned(uplinks, changes) -> dict[str, str]:
 
 
 def _profile_command(args) -> int:
-    from tui.kube import apply as A
+    from tui.kube import writes as A
     from tui.render.cluster_vlan import node_table
 
     cluster, objs, problems, uplinks = prepare(args)
@@ -102,23 +97,17 @@ def _profile_command(args) -> int:
         for c in changes:
             print(f"{c.action:<9} {c.obj.ref}" + (f"  ({', '.join(c.fields)})" if c.fields else ""))
         return OK
-    changes = A.apply(cluster, objs, report=say)
-    written = sum(c.action != "unchanged" for c in changes)
-    say(f"{written} of {len(changes)} objects changed ({cluster.round_trips} API round trips)")
-    status = _planned(uplinks, changes) if uplinks is not None else {}
-    ok = True
-    if args.wait:
-        from tui.kube.profile_apply import wait_uplinks
+    from tui.kube.profile_apply import apply_planned
 
-        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=say)
-        status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}"
-                       for s in states})
-        ok = all(s.ready for s in states)
+    out = apply_planned(cluster, objs, problems, uplinks, args.wait or None, report=say)  # --wait 0: no wait
+    status = _planned(uplinks, out.changes) if uplinks is not None else {}
+    status.update({s.node: "ready" if s.ready else f"NOT ready: {s.message or 'no VlanStatus yet'}"
+                   for s in out.states or ()})
     if uplinks is not None:
         for line in node_table(uplinks, status):
             print(line)
-    if not ok:
-        say("error: not every node is ready (see above)")
+    if not out.ok:
+        say(f"error: {out.error} (see above)")
         return INVALID
     return OK
 

@@ -2,7 +2,7 @@ import json
 import re
 import sys
 
-from tui.commands.common import is_terminal, report
+from tui.commands.common import is_terminal, print_problems, report
 from tui.importers.kernel_cmdline import parse
 from tui.model import problems as P
 from tui.render.yaml_out import dump
@@ -34,8 +34,7 @@ def run(args) -> int:
         print(json.dumps(out, indent=2))
     else:
         sys.stdout.write(dump(out) if out else "{}\n")
-    for p in notes:
-        print(p.line(), file=sys.stderr)
+    print_problems(notes)
     return 0
 
 

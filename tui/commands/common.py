@@ -50,6 +50,22 @@ def load_inventory_file(path: str | None) -> tuple[Inventory | None, list[P.Prob
     return inventory_from_data(data, source=path)
 
 
+def say(text: str) -> None:
+    """A line for the person at the terminal (stderr, at once)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def log(text: str) -> None:
+    """A line of an unattended run's log (``run``, ``boot``): stderr, named."""
+    say(f"harvester-netsetup: {text}")
+
+
+def print_problems(problems) -> None:
+    """Each problem on its own line on stderr (``Problem.line``: ``error: <path>: <message>``)."""
+    for p in problems:
+        say(p.line())
+
+
 def report(problems, as_json: bool = False, extra: dict | None = None) -> int:
     """Print problems (stderr text, or JSON on stdout) and return the exit code."""
     problems = sorted(problems, key=lambda p: (not p.is_error, p.path))
@@ -59,8 +75,7 @@ def report(problems, as_json: bool = False, extra: dict | None = None) -> int:
         doc.update(extra or {})
         print(json.dumps(doc, indent=2))
     else:
-        for p in problems:
-            print(p.line(), file=sys.stderr)
+        print_problems(problems)
     return code
 
 

@@ -4,12 +4,11 @@ the node's target state against this host's inventory."""
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 
-from tui.commands.common import load_inventory_file, load_profile_file
+from tui.commands.common import load_inventory_file, load_profile_file, say
 from tui.model import problems as P
-from tui.model.hoststate import Target
+from tui.model.netstate import Target
 from tui.model.profile import Profile
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
@@ -22,7 +21,8 @@ def open_for(args):
 
     demo = bool(getattr(args, "demo", False))
     if not demo and os.geteuid() != 0:
-        raise PermissionError("changing or probing the host's network needs root (or try --demo for the simulated node)")
+        raise PermissionError("changing or probing the host's network needs root "
+                              "(or try --demo for the simulated node)")
     return open_host(simulated=demo)
 
 
@@ -58,10 +58,7 @@ def node_plan(host, profile_path: str, inventory_path: str | None = None) -> Nod
         return NodePlan(None, None, problems)
     profile = loaded.profile
     if profile.management is None:
-        return NodePlan(profile, None, problems + [P.error("management", "the profile has no management network to apply")])
+        return NodePlan(profile, None, problems + [P.error("management",
+                                                           "the profile has no management network to apply")])
     res = resolve(profile, inventory)
     return NodePlan(profile, node_target(profile, res.management, res.vlan), problems)
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)

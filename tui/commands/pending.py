@@ -6,8 +6,7 @@ import os
 import signal
 import time
 
-from tui.commands.common import INVALID, OK
-from tui.commands.host_session import say
+from tui.commands.common import INVALID, OK, say
 from tui.net import journal
 
 

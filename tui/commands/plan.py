@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui.commands.common import report
 from tui.commands.host_session import node_plan, with_host
-from tui.model.hoststate import as_data
+from tui.model.netstate import as_data
 
 
 def run(args) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tui.commands.common import INVALID, OK
-from tui.commands.host_session import say, with_host
+from tui.commands.common import INVALID, OK, say
+from tui.commands.host_session import with_host
 
 
 def run(args) -> int:
@@ -22,11 +22,13 @@ def _probe(args, host) -> int:
         say(f"error: {exc}")
         return INVALID
     if args.json:
-        print(json.dumps({"interface": args.iface, "vlan": args.vlan, "offers": [o.as_dict() for o in offers]}, indent=1))
+        print(json.dumps({"interface": args.iface, "vlan": args.vlan, "offers": [o.as_dict() for o in offers]},
+                         indent=1))
     else:
         where = args.iface + (f" VLAN {args.vlan}" if args.vlan else "")
         if not offers:
             print(f"no DHCP offer on {where} within {args.timeout:g} s")
         for o in offers:
-            print(f"{o.server}: offers {o.ip}/{o.prefix} router {o.router or '-'} dns {','.join(o.dns) or '-'} lease {o.lease_time or '-'} s")
+            print(f"{o.server}: offers {o.ip}/{o.prefix} router {o.router or '-'} dns {','.join(o.dns) or '-'} lease "
+                  f"{o.lease_time or '-'} s")
     return OK if offers else INVALID

@@ -22,7 +22,8 @@ def convert(data, release: str | None):
 
 def run(args) -> int:
     if args.harvester and parse_release(args.harvester) is None:
-        return report([P.error("--harvester", f"'{args.harvester}' is not a supported release (v1.0 … v1.9)")], args.json)
+        return report([P.error("--harvester", f"'{args.harvester}' is not a supported release (v1.0 … v1.9)")],
+                      args.json)
     raw, problems = read_text(args.config, "config")
     if raw is None:
         return report(problems, args.json)

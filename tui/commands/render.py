@@ -32,7 +32,8 @@ def run(args) -> int:
     try:
         if args.format == "nm-keyfiles":
             if not args.output:
-                return report([P.error("", "nm-keyfiles writes several files: give the directory with -o DIR")], args.json)
+                return report([P.error("", "nm-keyfiles writes several files: give the directory with -o DIR")],
+                              args.json)
             if os.path.exists(args.output) and not os.path.isdir(args.output):
                 return report([P.error("", f"{args.output} exists and is not a directory")], args.json)
             written = [str(path) for path in write_tree(args.output, result.files, prune=True)]

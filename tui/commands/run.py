@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
-from tui.commands.common import INVALID, OK
+from tui.commands.common import INVALID, OK, log
 from tui.model import problems as P
-
-
-def log(text: str) -> None:
-    print(f"harvester-netsetup: {text}", file=sys.stderr, flush=True)
 
 
 class StepError(Exception):
@@ -84,7 +79,8 @@ def _steps(args, rep) -> None:
 
     with rep.step("fetch"):
         try:
-            data = fetch(args.profile_source, attempts=args.retries, delay=args.retry_delay, timeout=args.timeout, log=log)
+            data = fetch(args.profile_source, attempts=args.retries, delay=args.retry_delay, timeout=args.timeout,
+                         log=log)
         except FetchFailed as exc:
             raise StepError(str(exc)) from None
     try:
@@ -100,7 +96,8 @@ def _steps(args, rep) -> None:
                 log(p.line())
             if P.has_errors(problems):
                 st["problems"] = [p.as_dict() for p in problems if p.is_error]
-                raise StepError(f"the profile is invalid ({sum(p.is_error for p in problems)} problems); nothing was changed")
+                raise StepError(f"the profile is invalid ({sum(p.is_error for p in problems)} problems); nothing was "
+                                "changed")
         profile = loaded.profile
         res = resolve(profile, inventory)
         rep.nics = {"management": [n.name for n in res.management], "vlan": [n.name for n in res.vlan]}
@@ -125,7 +122,7 @@ def _write_config(args, loaded, inventory) -> None:
 
     r = render_node(loaded, inventory, "harvester")
     if not r.ok:
-        raise StepError("the Harvester config cannot be rendered: " + "; ".join(p.line() for p in r.problems if p.is_error))
+        raise StepError("the Harvester config cannot be rendered: " + P.errors_line(r.problems))
     dest = args.config_out or ("/oem/harvester.config" if os.path.isdir("/oem") else None)
     if dest:
         try:
@@ -144,34 +141,35 @@ def _apply_network(args, host, profile, res, st) -> None:
                 report=lambda e, t: log(f"{e}: {t}"), ssh_ip=ssh_peer_local_ip())
     st["changes"] = len(out.steps)
     if not out.ok:
-        back = "the prior state is back (verified)" if out.restored or not out.done else "restore incomplete: " + "; ".join(out.restore_problems)
+        back = ("the prior state is back (verified)" if out.restored or not out.done
+                else "restore incomplete: " + "; ".join(out.restore_problems))
         raise StepError(f"network: {out.error}; {back}")
 
 
 def _apply_cluster(args, profile, inventory, st) -> None:
-    from tui.kube import apply as A
     from tui.kube.cluster import ClusterError
-    from tui.kube.profile_apply import plan_for, wait_uplinks
+    from tui.kube.profile_apply import apply_profile
+
+    def planned(problems, uplinks):
+        for p in problems:
+            log(p.line())
+        if uplinks is not None and not P.has_errors(problems):
+            st["uplinks"] = {n.node: list(n.nics) for n in uplinks.nodes}
 
     try:
         cluster = _cluster(args, profile)
         if profile.vlan and profile.vlan.cluster_scope:
             _publish_nic_facts(cluster, profile, inventory, st)
-        objs, problems, uplinks = plan_for(cluster, profile, inventory)
-        for p in problems:
-            log(p.line())
-        if P.has_errors(problems):
-            raise StepError("cluster: " + "; ".join(p.line() for p in problems if p.is_error))
-        if uplinks is not None:
-            st["uplinks"] = {n.node: list(n.nics) for n in uplinks.nodes}
-        changes = A.apply(cluster, objs, report=lambda t: log(f"cluster: {t}"))
-        st["changed"] = sum(c.action != "unchanged" for c in changes)
-        states = wait_uplinks(cluster, objs, uplinks, args.wait, report=lambda t: log(f"cluster: {t}"))
-        st["nodes"] = {s.node: s.ready for s in states}
-        if not all(s.ready for s in states):
-            raise StepError("cluster: not every node is ready")
+        out = apply_profile(cluster, profile, inventory, args.wait, report=lambda t: log(f"cluster: {t}"),
+                            on_plan=planned)
     except ClusterError as exc:
         raise StepError(f"cluster: {exc}") from None
+    if out.changes is not None:
+        st["changed"] = sum(c.action != "unchanged" for c in out.changes)
+    if out.states is not None:
+        st["nodes"] = {s.node: s.ready for s in out.states}
+    if not out.ok:
+        raise StepError(f"cluster: {out.error}")
 
 
 def _publish_nic_facts(cluster, profile, inventory, st) -> None:
@@ -193,7 +191,7 @@ def _cluster(args, profile):
     from tui.kube.cluster import Cluster
 
     if args.demo:
-        from tui.commands.wizard import simulated_cluster
+        from tui.commands.demo import simulated_cluster
 
         return simulated_cluster()
     return Cluster.connect(args.kubeconfig, profile.cluster.kubeconfig if profile.cluster else None)

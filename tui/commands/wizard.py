@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 
 
 def run(args) -> int:
@@ -12,16 +11,16 @@ def run(args) -> int:
     from tui.wizard.session import default_out_dir
 
     if not args.demo and os.geteuid() != 0:
-        print("error: the wizard changes this node's network and needs root; try --demo for the simulated node", file=sys.stderr)
+        print("error: the wizard changes this node's network and needs root; try --demo for the simulated node",
+              file=sys.stderr)
         return 1
     draft = Draft()
     if args.profile:
-        from tui.commands.common import load_profile_file
+        from tui.commands.common import load_profile_file, print_problems
 
         loaded = load_profile_file(args.profile)
         if loaded.profile is None:
-            for p in loaded.problems:
-                print(p.line(), file=sys.stderr)
+            print_problems(loaded.problems)
             return 1
         draft = Draft.from_profile(loaded)
     else:
@@ -43,6 +42,7 @@ def run(args) -> int:
 
 def demo_session(out: str, draft=None, delay: float = 0.15):
     """The simulated node and three-node cluster; everything else is the real code."""
+    from tui.commands.demo import demo_run_dir, simulated_cluster
     from tui.net.simulated import SimulatedHost
     from tui.wizard.draft import Draft
     from tui.wizard.session import Session
@@ -57,24 +57,6 @@ def simulated_disks() -> str:
     from tui.net.disks import simulated_lsblk_json
 
     return simulated_lsblk_json()
-
-
-def demo_run_dir() -> str:
-    """The simulated node keeps its journal and kubeconfig away from the real /run."""
-    return os.environ.setdefault("HARVESTER_NETSETUP_RUN_DIR", tempfile.mkdtemp(prefix="hns-demo-run-"))
-
-
-def simulated_cluster():
-    """The demo's three-node cluster: the simulated API server, reached by the real client."""
-    from tui.files import atomic_write
-    from tui.kube.cluster import Cluster
-    from tui.kube.simulated_api import SimulatedApi
-    from tui.model.releases import DEFAULT_RELEASE
-
-    api = SimulatedApi(version=f"{DEFAULT_RELEASE}.0").start()
-    path = os.path.join(demo_run_dir(), "demo-kubeconfig")
-    atomic_write(path, api.kubeconfig())
-    return Cluster.connect(path)
 
 
 def node_session(out: str, draft):

@@ -8,16 +8,17 @@ import → render gives back every key of the original.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from tui.importers.kernel_cmdline import parse_interface
+from tui.model import formats as F
 from tui.model import problems as P
 from tui.model.releases import DEFAULT_RELEASE
 
 TOP = ("scheme_version", "server_url", "token", "os", "install", "system_settings", "cluster_networks")
 OS = ("hostname", "password", "ssh_authorized_keys", "dns_nameservers", "ntp_servers")
-INSTALL = ("mode", "role", "management_interface", "networks", "vip", "vip_mode", "vip_hw_addr", "device", "iso_url", "skipchecks")
+INSTALL = ("mode", "role", "management_interface", "networks", "vip", "vip_mode", "vip_hw_addr", "device", "iso_url",
+           "skipchecks")
 NETWORK = ("interfaces", "method", "ip", "subnet_mask", "gateway", "default_route", "bond_options", "mtu", "vlan_id")
 IFACE = ("name", "hw_addr")
 
@@ -125,12 +126,10 @@ def _network(net: dict, path: str, problems: list) -> dict:
     if method == "static":
         ip, mask = ours.get("ip"), ours.get("subnet_mask")
         if ip:
-            try:
-                prefix = ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen if mask else None
-                ipv4["address"] = f"{ip}/{prefix}" if prefix is not None else str(ip)
-            except ValueError:
+            prefix = F.netmask_prefix(str(mask)) if mask else None
+            if mask and prefix is None:
                 problems.append(P.error(f"{path}.subnet_mask", f"'{mask}' is not a contiguous IPv4 netmask"))
-                ipv4["address"] = str(ip)
+            ipv4["address"] = f"{ip}/{prefix}" if prefix is not None else str(ip)
         if ours.get("gateway"):
             ipv4["gateway"] = str(ours["gateway"])
     out["ipv4"] = ipv4
@@ -174,7 +173,8 @@ def import_config(data, release: str | None = None) -> tuple[dict | None, list[P
     elif ins.get("management_interface") is not None:
         profile["management"] = _network(ins["management_interface"], "install.management_interface", problems)
     cn, cn_rest = canon(top.get("cluster_networks"), ("vlan",))
-    default_nic = ((cn.get("vlan") or {}).get("config") or {}).get("defaultPhysicalNIC") if isinstance(cn.get("vlan"), dict) else None
+    default_nic = ((cn.get("vlan") or {}).get("config") or {}).get("defaultPhysicalNIC") if isinstance(cn.get("vlan"),
+                                                                                                       dict) else None
     if vlan_nics is None and default_nic and default_nic != "harvester-vlan":
         vlan_nics = {"cluster_network": "vlan", "interfaces": [{"name": str(default_nic)}]}
     if vlan_nics:

@@ -188,14 +188,16 @@ class Cluster:
     def create(self, o: Obj, dry_run: bool = False) -> dict:
         kw = {"dry_run": "All"} if dry_run else {}
         if o.namespace:
-            return self.call(self.custom.create_namespaced_custom_object, o.group, o.version, o.namespace, o.plural, o.body, **kw)
+            return self.call(self.custom.create_namespaced_custom_object, o.group, o.version, o.namespace, o.plural,
+                             o.body, **kw)
         return self.call(self.custom.create_cluster_custom_object, o.group, o.version, o.plural, o.body, **kw)
 
     def patch(self, o: Obj, body: dict, dry_run: bool = False) -> dict:
         """A JSON merge-patch (the client sends application/merge-patch+json for custom objects)."""
         kw = {"dry_run": "All"} if dry_run else {}
         if o.namespace:
-            return self.call(self.custom.patch_namespaced_custom_object, o.group, o.version, o.namespace, o.plural, o.name, body, **kw)
+            return self.call(self.custom.patch_namespaced_custom_object, o.group, o.version, o.namespace, o.plural,
+                             o.name, body, **kw)
         return self.call(self.custom.patch_cluster_custom_object, o.group, o.version, o.plural, o.name, body, **kw)
 
     def nodes(self) -> list[dict]:
@@ -356,4 +358,5 @@ def api_error(exc, what: str) -> ClusterError:
     message = body.get("message") or exc.reason or str(exc)
     causes = (body.get("details") or {}).get("causes") or []
     fields = "; ".join(f"{c.get('field')}: {c.get('message')}" for c in causes if c.get("field"))
-    return ClusterError(f"{what}: rejected ({status}): {message}" + (f" [{fields}]" if fields and fields not in message else ""))
+    named = f" [{fields}]" if fields and fields not in message else ""
+    return ClusterError(f"{what}: rejected ({status}): {message}{named}")

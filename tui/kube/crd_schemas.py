@@ -59,7 +59,8 @@ def apply_defaults(schema: dict, obj):
 def to_jsonschema(schema):
     """The CRD's structural schema as JSON Schema: drop the x-kubernetes-* and nullable keys."""
     if isinstance(schema, dict):
-        out = {k: to_jsonschema(v) for k, v in schema.items() if not k.startswith("x-kubernetes") and k not in ("nullable", "format")}
+        out = {k: to_jsonschema(v) for k,
+               v in schema.items() if not k.startswith("x-kubernetes") and k not in ("nullable", "format")}
         if schema.get("nullable") and "type" in out:
             out["type"] = [out["type"], "null"]
         if schema.get("x-kubernetes-int-or-string"):

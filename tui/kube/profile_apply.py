@@ -3,6 +3,8 @@ the checks the webhooks miss (shared by ``cluster plan/apply``, the runner and t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tui.kube.cluster import Cluster
 from tui.model import problems as P
 from tui.model.inventory import Inventory
@@ -31,8 +33,11 @@ def plan_for(cluster: Cluster, profile: Profile,
 
     problems: list[P.Problem] = []
     dialect = cluster.dialect()
-    if dialect.legacy != profile.release.legacy or (dialect.release and not dialect.release.startswith(profile.harvester)):
-        problems.append(P.warning("harvester", f"the profile targets {profile.harvester} but the cluster runs {dialect.release or dialect.name}"))
+    other_release = dialect.release and not dialect.release.startswith(profile.harvester)
+    if dialect.legacy != profile.release.legacy or other_release:
+        problems.append(P.warning("harvester",
+                                  f"the profile targets {profile.harvester} but the cluster runs "
+                                  f"{dialect.release or dialect.name}"))
     res = resolve(profile, inventory)
     uplinks = None
     if profile.vlan and profile.vlan.cluster_scope:
@@ -61,7 +66,8 @@ def nic_presence(cluster: Cluster) -> list[tuple[str, int, int, float]]:
         per_node = {nn["spec"]["nodeName"]: (nn.get("status") or {}).get("nics") or []
                     for nn in cluster.list("network.harvesterhci.io", "v1beta1", "nodenetworks")}
     else:
-        lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None, {})) or {}
+        lm = cluster.get(Obj("network.harvesterhci.io", "v1beta1", "linkmonitors", "LinkMonitor", "nic", None,
+                             {})) or {}
         per_node = ((lm.get("status") or {}).get("linkStatus")) or {}
     return presence(per_node)
 
@@ -72,7 +78,7 @@ def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, 
     ClusterNetwork); v1.0 cluster scope each covered node's NodeNetwork ``Ready`` condition."""
     import time
 
-    from tui.kube import apply as A
+    from tui.kube import writes as A
 
     if uplinks is None or not uplinks.legacy:
         return A.wait_ready(cluster, objs, seconds, report=report, poll=poll)
@@ -94,3 +100,47 @@ def wait_uplinks(cluster: Cluster, objs: list[Obj], uplinks: UplinkPlan | None, 
                 report(f"{r.node}: {'ready' if r.ready else 'NOT ready'}" + (f" ({r.message})" if r.message else ""))
             return result
         time.sleep(poll)
+
+
+@dataclass(frozen=True)
+class ClusterApply:
+    """What applying a profile's cluster side came to. ``error`` is None when it worked."""
+
+    problems: list[P.Problem]
+    uplinks: UplinkPlan | None
+    changes: list | None  # the writes (tui.kube.writes.Change); None when refused before any
+    states: list | None  # per node readiness (tui.kube.writes.NodeReady); None when not waited for
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def apply_profile(cluster: Cluster, profile: Profile, inventory: Inventory | None, wait: float | None,
+                  report=lambda text: None, on_plan=lambda problems, uplinks: None) -> ClusterApply:
+    """The cluster side of a profile, with the one set of failure rules ``cluster apply``, ``run``
+    and the wizard share: plan (``on_plan`` sees the problems and uplink plan before any write);
+    refused when a problem is an error; else write, then — unless ``wait`` is None — wait up to
+    ``wait`` seconds, failing unless every node is ready. A ClusterError (unreachable, a write
+    rejected) is raised to the caller."""
+    objs, problems, uplinks = plan_for(cluster, profile, inventory)
+    on_plan(problems, uplinks)
+    return apply_planned(cluster, objs, problems, uplinks, wait, report)
+
+
+def apply_planned(cluster: Cluster, objs: list[Obj], problems: list[P.Problem], uplinks: UplinkPlan | None,
+                  wait: float | None, report=lambda text: None) -> ClusterApply:
+    """The write and wait half of ``apply_profile``, for a caller that planned (and showed) already."""
+    from tui.kube import writes as A
+
+    if P.has_errors(problems):
+        return ClusterApply(problems, uplinks, None, None, P.errors_line(problems))
+    changes = A.apply(cluster, objs, report=report)
+    written = sum(c.action != "unchanged" for c in changes)
+    report(f"{written} of {len(changes)} objects changed ({cluster.round_trips} API round trips)")
+    if wait is None:
+        return ClusterApply(problems, uplinks, changes, None, None)
+    states = wait_uplinks(cluster, objs, uplinks, wait, report=report)
+    ready = all(s.ready for s in states)
+    return ClusterApply(problems, uplinks, changes, states, None if ready else "not every node is ready")

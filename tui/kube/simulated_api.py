@@ -113,7 +113,8 @@ class State:
 
 
 class SimulatedApi:
-    def __init__(self, dialect: str = "v1.1+", version: str = "v1.6.1", nodes: dict | None = None, agent_delay: float = 0.05,
+    def __init__(self, dialect: str = "v1.1+", version: str = "v1.6.1", nodes: dict | None = None,
+                 agent_delay: float = 0.05,
                  require_token: bool = True, latency: float = 0.0, webhooks: str | None = "auto"):
         self.require_token = require_token  # kubectl sends no bearer token over plain http
         self.latency = latency  # seconds added to every request (a real API server with webhooks)
@@ -180,22 +181,26 @@ class SimulatedApi:
         self._store("settings", None, {"apiVersion": "harvesterhci.io/v1beta1", "kind": "Setting",
                                        "metadata": {"name": "server-version"}, "value": self.version, "default": ""})
         if self.dialect == "v1.0":
-            self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "ClusterNetwork",
+            self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1",
+                                                  "kind": "ClusterNetwork",
                                                   "metadata": {"name": "vlan"}, "enable": False, "config": {}})
             for node, nics in self.nodes.items():
                 self._store("nodenetworks", None, {
                     "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "NodeNetwork",
                     "metadata": {"name": f"{node}-vlan", "labels": {"network.harvesterhci.io/nodename": node}},
                     "spec": {"nodeName": node, "type": "vlan"},
-                    "status": {"nics": [{"name": n, "index": i + 2, "masterIndex": 0, "type": "device", "state": "up"} for i, n in enumerate(nics)]}})
+                    "status": {"nics": [{"name": n, "index": i + 2, "masterIndex": 0, "type": "device",
+                                         "state": "up"} for i, n in enumerate(nics)]}})
             return
         self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "ClusterNetwork",
                                               "metadata": {"name": "mgmt"},
-                                              "status": {"conditions": [{"type": "ready", "status": "True", "lastUpdateTime": now}]}})
+                                              "status": {"conditions": [{"type": "ready", "status": "True",
+                                                                         "lastUpdateTime": now}]}})
         self._store("linkmonitors", None, {
             "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "LinkMonitor", "metadata": {"name": "nic"},
             "spec": {"targetLinkRule": {"typeRule": "device"}},
-            "status": {"linkStatus": {node: [{"name": n, "index": i + 2, "type": "device", "mac": f"52:54:00:00:{j:02x}:{i:02x}",
+            "status": {"linkStatus": {node: [{"name": n, "index": i + 2, "type": "device",
+                                              "mac": f"52:54:00:00:{j:02x}:{i:02x}",
                                               "state": "up", "masterIndex": 0} for i, n in enumerate(nics)]
                                       for j, (node, nics) in enumerate(self.nodes.items())}}})
 
@@ -228,12 +233,16 @@ class SimulatedApi:
                     continue
                 missing = [n for n in spec.get("uplink", {}).get("nics", []) if n not in nics]
                 cond = {"type": "ready", "status": "False" if missing else "True",
-                        "message": f"get link {missing[0]} failed: Link not found" if missing else "", "lastUpdateTime": _now()}
+                        "message": f"get link {missing[0]} failed: Link not found" if missing else "",
+                        "lastUpdateTime": _now()}
                 self._store("vlanstatuses", None, {
                     "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "VlanStatus",
-                    "metadata": {"name": vlanstatus_name(cn, node), "labels": {"network.harvesterhci.io/clusternetwork": cn,
-                                 "network.harvesterhci.io/vlanconfig": vc["metadata"]["name"], "network.harvesterhci.io/node": node}},
-                    "status": {"clusterNetwork": cn, "vlanConfig": vc["metadata"]["name"], "linkMonitor": cn, "node": node,
+                    "metadata": {"name": vlanstatus_name(cn, node),
+                                 "labels": {"network.harvesterhci.io/clusternetwork": cn,
+                                 "network.harvesterhci.io/vlanconfig": vc["metadata"]["name"],
+                                 "network.harvesterhci.io/node": node}},
+                    "status": {"clusterNetwork": cn, "vlanConfig": vc["metadata"]["name"], "linkMonitor": cn,
+                               "node": node,
                                "conditions": [cond]}})
             cnobj = self.state.objects.get(("clusternetworks", None, cn))
             if cnobj is not None:
@@ -262,11 +271,13 @@ class SimulatedApi:
             groups = sorted({c.group for c in self.state.crds} | {"apiextensions.k8s.io"})
             return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
                 {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v} for v in self._versions(g)],
-                 "preferredVersion": {"groupVersion": f"{g}/{self._versions(g)[0]}", "version": self._versions(g)[0]}} for g in groups]}
+                 "preferredVersion": {"groupVersion": f"{g}/{self._versions(g)[0]}",
+                                      "version": self._versions(g)[0]}} for g in groups]}
         if parts[:4] == ["apis", "apiextensions.k8s.io", "v1", "customresourcedefinitions"]:
             return 200, self._crd_list(parts[4] if len(parts) > 4 else None)
         if len(parts) == 3 and parts[0] == "apis":
-            return 200, {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": f"{parts[1]}/{parts[2]}", "resources": [
+            return 200, {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": f"{parts[1]}/{parts[2]}",
+                         "resources": [
                 {"name": c.plural, "singularName": c.kind.lower(), "namespaced": c.namespaced, "kind": c.kind,
                  "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]}
                 for c in self.state.crds if (c.group, c.version) == (parts[1], parts[2])]}
@@ -302,7 +313,8 @@ class SimulatedApi:
                   "metadata": {"name": f"{c.plural}.{c.group}"},
                   "spec": {"group": c.group, "names": {"plural": c.plural, "kind": c.kind},
                            "scope": "Namespaced" if c.namespaced else "Cluster",
-                           "versions": [{"name": c.version, "served": True, "storage": True, "schema": {"openAPIV3Schema": c.schema}}]}}
+                           "versions": [{"name": c.version, "served": True, "storage": True,
+                                         "schema": {"openAPIV3Schema": c.schema}}]}}
                  for c in self.state.crds]
         if name:
             found = [i for i in items if i["metadata"]["name"] == name]
@@ -326,7 +338,8 @@ class SimulatedApi:
         with self.state.lock:
             key = (crd.plural, ns, name)
             if method == "GET" and name is None:
-                items = [copy.deepcopy(o) for (p, n, _), o in sorted(self.state.objects.items(), key=lambda kv: kv[0][2])
+                items = [copy.deepcopy(o) for (p, n, _), o in sorted(self.state.objects.items(),
+                                                                     key=lambda kv: kv[0][2])
                          if p == crd.plural and (ns is None or n == ns)]
                 return 200, {"apiVersion": f"{group}/{version}", "kind": f"{crd.kind}List",
                              "metadata": {"resourceVersion": str(self.state.rv)}, "items": items}
@@ -355,13 +368,21 @@ class SimulatedApi:
                     new = copy.deepcopy(body or {})
                     rv = new.get("metadata", {}).get("resourceVersion")
                     if rv and rv != current["metadata"]["resourceVersion"]:
-                        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified; please apply your changes to the latest version and try again')
+                        raise ApiError(409,
+                                       "Conflict",
+                                       f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object '
+                                       'has been modified; please apply your changes to the latest version and try '
+                                       'again')
                 else:
                     if "merge-patch" not in content_type and "json-patch" not in content_type:
-                        raise ApiError(415, "UnsupportedMediaType", f"the body of the request was in an unknown format: {content_type}")
+                        raise ApiError(415, "UnsupportedMediaType",
+                                       f"the body of the request was in an unknown format: {content_type}")
                     rv = (body or {}).get("metadata", {}).get("resourceVersion")
                     if rv and rv != current["metadata"]["resourceVersion"]:
-                        raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified')
+                        raise ApiError(409,
+                                       "Conflict",
+                                       f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object '
+                                       'has been modified')
                     new = merge_patch(copy.deepcopy(current), copy.deepcopy(body or {}))
                 if subresource != "status" and crd.status_subresource:
                     new["status"] = current.get("status")
@@ -375,7 +396,10 @@ class SimulatedApi:
             new = self._admit(crd, name, ns, new, current if method != "POST" else None)
             if (crd.plural, name) in self.state.conflicts and self.state.conflicts[(crd.plural, name)] > 0 and not dry:
                 self.state.conflicts[(crd.plural, name)] -= 1
-                raise ApiError(409, "Conflict", f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been modified; please apply your changes to the latest version and try again')
+                raise ApiError(409,
+                               "Conflict",
+                               f'Operation cannot be fulfilled on {crd.plural}.{group} "{name}": the object has been '
+                               'modified; please apply your changes to the latest version and try again')
             if dry:
                 return code, new
             stored = self._store(crd.plural, ns, new)
@@ -403,7 +427,8 @@ class SimulatedApi:
             crd.validator = jsonschema.Draft202012Validator(to_jsonschema(crd.schema))
         errors = sorted(crd.validator.iter_errors(obj), key=lambda e: list(e.absolute_path))
         if errors:
-            causes = [{"field": ".".join(str(p) for p in e.absolute_path) or "<root>", "message": e.message, "reason": "FieldValueInvalid"} for e in errors]
+            causes = [{"field": ".".join(str(p) for p in e.absolute_path) or "<root>", "message": e.message,
+                       "reason": "FieldValueInvalid"} for e in errors]
             text = ", ".join(f"{c['field']}: Invalid value: {c['message']}" for c in causes)
             raise ApiError(422, "Invalid", f'{crd.kind}.{crd.group} "{name}" is invalid: {text}', causes)
         rule = self.state.rejections.get((crd.plural, name))
@@ -483,7 +508,8 @@ class _Handler(BaseHTTPRequestHandler):
             auth = self.headers.get("Authorization", "")
             if auth == "Bearer bad-token" or (self.api.require_token and not auth):
                 raise ApiError(401, "Unauthorized", "Unauthorized")
-            code, out = self.api.handle(self.command, url.path, parse_qs(url.query), body, self.headers.get("Content-Type", ""))
+            code, out = self.api.handle(self.command, url.path, parse_qs(url.query), body,
+                                        self.headers.get("Content-Type", ""))
         except ApiError as exc:
             code, out = exc.code, exc.body()
         except ValueError:

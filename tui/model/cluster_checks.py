@@ -1,6 +1,7 @@
 """Checks against what the cluster already has, run before anything is sent — pure: the caller
-passes the cluster's objects (harvester-network-api.md §3). The webhooks would refuse some of
-these only at the write, some never (the agent fails later):
+passes the cluster's objects. The webhooks (network-controller-harvester
+pkg/webhook/{clusternetwork,vlanconfig,nad}) would refuse some of these only at the write, some
+never (the agent fails later):
 
 - a NIC used by two cluster networks on one node, or by mgmt-bo;
 - two VlanConfigs of one cluster network matching the same node;
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 
 from tui.model import problems as P
+from tui.model.ifnames import MGMT, MGMT_BOND
 from tui.model.kube_objects import Obj
 from tui.model.releases import parse_release
 
@@ -50,7 +52,8 @@ def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list
     wanted_vcs = [o for o in objs if o.plural == "vlanconfigs"]
     ours = {o.name for o in wanted_vcs}
     others = [vc for vc in existing_vcs if vc["metadata"]["name"] not in ours]
-    uplinked = {"mgmt"} | {o.body["spec"]["clusterNetwork"] for o in wanted_vcs} | {vc["spec"].get("clusterNetwork") for vc in existing_vcs}
+    uplinked = ({MGMT} | {o.body["spec"]["clusterNetwork"] for o in wanted_vcs}
+                | {vc["spec"].get("clusterNetwork") for vc in existing_vcs})
     for o in wanted_vcs:
         spec = o.body["spec"]
         cn, nics = spec["clusterNetwork"], set(spec["uplink"]["nics"])
@@ -68,21 +71,32 @@ def check_against_cluster(objs: list[Obj], existing_vcs: list[dict], nodes: list
                 continue
             their_cn = vc["spec"].get("clusterNetwork")
             if their_cn == cn:
-                problems.append(P.error("vlan", f"{where} and VlanConfig {vc['metadata']['name']} of cluster network {cn} both match node(s) {', '.join(sorted(theirs))}; one VlanConfig per cluster network and node"))
+                problems.append(P.error("vlan",
+                                        f"{where} and VlanConfig {vc['metadata']['name']} of cluster network {cn} "
+                                        f"both match node(s) {', '.join(sorted(theirs))}; one VlanConfig per cluster "
+                                        "network and node"))
             shared = nics & set(vc["spec"].get("uplink", {}).get("nics") or [])
             if shared and their_cn != cn:
-                problems.append(P.error("vlan.interfaces", f"{', '.join(sorted(shared))} already serve cluster network {their_cn} (VlanConfig {vc['metadata']['name']}) on {', '.join(sorted(theirs))}; a NIC can be in one place only"))
+                problems.append(P.error("vlan.interfaces",
+                                        f"{', '.join(sorted(shared))} already serve cluster network {their_cn} "
+                                        f"(VlanConfig {vc['metadata']['name']}) on {', '.join(sorted(theirs))}; a NIC "
+                                        "can be in one place only"))
         if not mine:
-            problems.append(P.warning("vlan", f"VlanConfig {o.name} matches no node of the cluster (selector {spec.get('nodeSelector')})"))
+            problems.append(P.warning("vlan",
+                                      f"VlanConfig {o.name} matches no node of the cluster (selector "
+                                      f"{spec.get('nodeSelector')})"))
         for node in sorted(mine):
             clash = nics & mgmt_nics.get(node, set())
             if clash:
-                problems.append(P.error("vlan.interfaces", f"{', '.join(sorted(clash))} on {node} is in mgmt-bo; the VLAN uplink needs other NICs"))
+                problems.append(P.error("vlan.interfaces", f"{', '.join(sorted(clash))} on {node} is in {MGMT_BOND}; "
+                                                           "the VLAN uplink needs other NICs"))
     for o in objs:
         if o.plural == "network-attachment-definitions":
             cn = o.body["metadata"]["labels"].get("network.harvesterhci.io/clusternetwork")
             if cn and cn not in uplinked:
-                problems.append(P.error(f"networks ({o.namespace}/{o.name})", f"cluster network {cn} has no uplink (no VlanConfig) in this profile or the cluster"))
+                problems.append(P.error(f"networks ({o.namespace}/{o.name})",
+                                        f"cluster network {cn} has no uplink (no VlanConfig) in this profile or the "
+                                        "cluster"))
     return problems
 
 

@@ -89,6 +89,17 @@ _MAC_COLON_RE = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 _MAC_SPELLING_RE = re.compile(r"[0-9A-Fa-f:.\-]{12,17}")
 
 
+def netmask_prefix(mask: str | None) -> int | None:
+    """A dotted IPv4 netmask (``255.255.255.0``, or a prefix length already) → its prefix length;
+    None when empty or not a contiguous netmask."""
+    if not mask:
+        return None
+    try:
+        return ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
+    except ValueError:
+        return None
+
+
 def normalize_mac(text: str) -> str | None:
     """Any common MAC spelling → lower-case colon form; None when not a 48-bit MAC.
 
@@ -131,7 +142,8 @@ def dns_name(text: str) -> str | None:
         return f"'{text}' is not a valid hostname: use lower-case letters, digits, '-' and '.'"
     for part in text.split("."):
         if not part or not _LABEL_RE.fullmatch(part):
-            return f"'{text}' is not a valid hostname: each dot-separated part must start and end with a letter or digit"
+            return (f"'{text}' is not a valid hostname: each dot-separated part must start and end with a letter or "
+                    "digit")
     return None
 
 

@@ -1,10 +1,11 @@
 """Every node's NICs as the cluster reports them — pure: the caller passes the objects.
 
-v1.1+ (harvester-network-api.md §1.5): LinkMonitor ``nic`` ``status.linkStatus[node]``
-(devices: name, MAC, state, masterIndex), written by each node's agent; the LinkMonitors
-``mgmt`` and ``<cn>`` (nameRule ``<cn>(-br|-bo)``) give the indexes of ``mgmt-bo`` and
-``<cn>-bo``, which name a NIC's master. v1.0 (§1.7): NodeNetwork ``<node>-vlan``
-``status.nics`` (usedByManagementNetwork / usedByVlanNetwork) and ``spec.nic``.
+v1.1+ (the LinkMonitor CRD, tui/kube/crds; network-controller-harvester pkg/apis): LinkMonitor
+``nic`` ``status.linkStatus[node]`` (devices: name, MAC, state, masterIndex), written by each
+node's agent; the LinkMonitors ``mgmt`` and ``<cn>`` (nameRule ``<cn>(-br|-bo)``) give the
+indexes of ``mgmt-bo`` and ``<cn>-bo``, which name a NIC's master. v1.0 (harvester-network-controller
+v0.2.x): NodeNetwork ``<node>-vlan`` ``status.nics`` (usedByManagementNetwork /
+usedByVlanNetwork) and ``spec.nic``.
 
 Neither carries driver, speed, vendor or PCI address. ``harvester-netsetup run`` records
 them on its own Node as the annotation ``FACTS_ANNOTATION`` (JSON: NIC name → {driver,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from tui.model.ifnames import LEGACY_MGMT_BOND, LEGACY_VLAN_BRIDGE
 from tui.model.inventory import Inventory, natural_key
 from tui.model.uplink_plan import NicView, NodeView
 
@@ -98,8 +100,8 @@ def views_from_nodenetworks(nodenetworks: list[dict], nodes: list[dict]) -> list
         for n in status.get("nics") or ():
             if n.get("type", "device") != "device" or not n.get("name"):
                 continue
-            master = ("harvester-br0" if n.get("usedByVlanNetwork")
-                      else "harvester-mgmt" if n.get("usedByManagementNetwork")
+            master = (LEGACY_VLAN_BRIDGE if n.get("usedByVlanNetwork")
+                      else LEGACY_MGMT_BOND if n.get("usedByManagementNetwork")
                       else f"link #{n['masterIndex']}" if n.get("masterIndex") else None)
             mac = (macs.get(n["name"]) or "").lower() or None
             nics.append(NicView(n["name"], mac, n.get("state") or "unknown", master))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.model.hoststate import HostState, Link, Target
+from tui.model.netstate import HostState, Link, Target
 
 _LAYER = {None: 0, "bond": 1, "bridge": 2, "vlan": 3}
 # attributes that can only be set when a link is created (a change means delete + add)
@@ -18,7 +18,9 @@ _FIXED = {"bond": ("mode",), "vlan": ("parent", "id"), "bridge": ()}
 
 
 @dataclass(frozen=True)
-class Step:
+class NetlinkOp:
+    """One change to the kernel's network state (one rtnetlink request): ``op`` on ``dev``."""
+
     op: str
     dev: str
     args: tuple = ()
@@ -87,84 +89,85 @@ def _recreate(cur: Link, want: Link) -> bool:
     return any(cur.attr(k) != want.attr(k) for k in _FIXED.get(want.kind or "", ()))
 
 
-def plan(current: HostState, target: Target) -> list[Step]:
+def plan(current: HostState, target: Target) -> list[NetlinkOp]:
     cur = target.current(current)
     want = target.state
-    steps: list[Step] = []
+    steps: list[NetlinkOp] = []
     gone = {l.name for l in cur.links if l.kind and (want.link(l.name) is None or _recreate(l, want.link(l.name)))}
     created = {l.name for l in want.links if l.kind and (cur.link(l.name) is None or l.name in gone)}
 
     # 1. routes and addresses that go away (with a deleted link they go by themselves)
     for r in cur.routes:
         if r not in want.routes and r.dev not in gone and r.dev not in want.dhcp:
-            steps.append(Step("route-del", r.dev, (r.dst, r.gateway)))
+            steps.append(NetlinkOp("route-del", r.dev, (r.dst, r.gateway)))
     for dev, cidr in cur.addresses:
         if (dev, cidr) not in want.addresses and dev not in gone and dev not in want.dhcp:
-            steps.append(Step("addr-del", dev, (cidr,)))
+            steps.append(NetlinkOp("addr-del", dev, (cidr,)))
     # 2. links that go away, top layer first
     for l in sorted((l for l in cur.links if l.name in gone), key=lambda l: -_LAYER[l.kind]):
-        steps.append(Step("link-del", l.name))
+        steps.append(NetlinkOp("link-del", l.name))
     # 3. NICs: down before a master change, released from a master that stays
     for l in cur.links:
         w = want.link(l.name)
         new_master = w.master if w else None
         if l.kind is None and l.master != new_master:
             if l.up:
-                steps.append(Step("link-down", l.name))
+                steps.append(NetlinkOp("link-down", l.name))
             if l.master and l.master not in gone:
-                steps.append(Step("nomaster", l.name, (l.master,)))
+                steps.append(NetlinkOp("nomaster", l.name, (l.master,)))
         elif l.kind and l.name not in gone and w and w.master != l.master and l.master:
-            steps.append(Step("nomaster", l.name, (l.master,)))
+            steps.append(NetlinkOp("nomaster", l.name, (l.master,)))
         if w is None and l.kind is None and l.up and l.master == new_master:
             pass  # a NIC that leaves the scope keeps its admin state
         elif w is not None and not w.up and l.up and l.master == new_master:
-            steps.append(Step("link-down", l.name))
+            steps.append(NetlinkOp("link-down", l.name))
     # 4. links to create or adjust, bottom layer first
     for layer in ("bond", "bridge", "vlan"):
         for w in (l for l in want.links if l.kind == layer):
             c = cur.link(w.name)
             if w.name in created:
-                steps.append(Step("link-add", w.name, (w.kind, w.attrs)))
+                steps.append(NetlinkOp("link-add", w.name, (w.kind, w.attrs)))
             elif c is not None:
                 changed = tuple((k, v) for k, v in w.attrs if c.attr(k) != v)
                 if changed:
                     if c.up and w.kind == "bond":
-                        steps.append(Step("link-down", w.name))
-                    steps.append(Step("link-attrs", w.name, (changed,)))
+                        steps.append(NetlinkOp("link-down", w.name))
+                    steps.append(NetlinkOp("link-attrs", w.name, (changed,)))
             for port in (l for l in want.links if l.master == w.name):
                 pc = cur.link(port.name)
                 if port.name in created or port.name in gone or pc is None or pc.master != w.name:
                     if port.kind and pc is not None and port.name not in created and port.name not in gone and pc.up:
-                        steps.append(Step("link-down", port.name))
-                    steps.append(Step("master", port.name, (w.name,)))
+                        steps.append(NetlinkOp("link-down", port.name))
+                    steps.append(NetlinkOp("master", port.name, (w.name,)))
     # 5. bridge VLANs (ports and the bridge itself)
     for w in want.links:
         c = cur.link(w.name)
-        if w.vlans is not None and (w.name in created or c is None or c.vlans != w.vlans or _port_changed(cur, want, w)):
-            steps.append(Step("vlans", w.name, (w.vlans, w.kind == "bridge")))
+        if w.vlans is not None and (w.name in created or c is None or c.vlans != w.vlans or _port_changed(cur, want,
+                                                                                                          w)):
+            steps.append(NetlinkOp("vlans", w.name, (w.vlans, w.kind == "bridge")))
     # 6. MTU: growing bottom-up, shrinking top-down
     mtu_steps = []
     for w in want.links:
         c = cur.link(w.name)
         if w.mtu is not None and (w.name in created or c is None or c.mtu != w.mtu):
             grow = c is None or c.mtu is None or w.mtu > c.mtu
-            mtu_steps.append(((_LAYER[w.kind] if grow else -_LAYER[w.kind]), Step("mtu", w.name, (w.mtu,))))
+            mtu_steps.append(((_LAYER[w.kind] if grow else -_LAYER[w.kind]), NetlinkOp("mtu", w.name, (w.mtu,))))
     steps += [s for _, s in sorted(mtu_steps, key=lambda t: t[0])]
     # 7. up, bottom layer first
     for w in sorted(want.links, key=lambda l: _LAYER[l.kind]):
         c = cur.link(w.name)
         if w.up and (w.name in created or c is None or not c.up or _was_downed(steps, w.name)):
-            steps.append(Step("link-up", w.name))
+            steps.append(NetlinkOp("link-up", w.name))
     # 8. addresses, routes, DHCP
     for dev, cidr in want.addresses:
         if (dev, cidr) not in cur.addresses or dev in gone or _readdress(steps, dev):
-            steps.append(Step("addr-add", dev, (cidr,)))
+            steps.append(NetlinkOp("addr-add", dev, (cidr,)))
     for r in want.routes:
         if r not in cur.routes or r.dev in gone or _readdress(steps, r.dev):
-            steps.append(Step("route-add", r.dev, (r.dst, r.gateway)))
+            steps.append(NetlinkOp("route-add", r.dev, (r.dst, r.gateway)))
     for dev in want.dhcp:
         if dev in created or not _has_default(cur, dev) or not any(a[0] == dev for a in cur.addresses):
-            steps.append(Step("dhcp", dev))
+            steps.append(NetlinkOp("dhcp", dev))
     return steps
 
 
@@ -173,11 +176,11 @@ def _port_changed(cur: HostState, want: HostState, w: Link) -> bool:
     return c is not None and c.master != w.master
 
 
-def _was_downed(steps: list[Step], dev: str) -> bool:
+def _was_downed(steps: list[NetlinkOp], dev: str) -> bool:
     return any(s.op in ("link-down", "master", "nomaster") and s.dev == dev for s in steps)
 
 
-def _readdress(steps: list[Step], dev: str) -> bool:
+def _readdress(steps: list[NetlinkOp], dev: str) -> bool:
     return any(s.op in ("link-add", "master") and s.dev == dev for s in steps)
 
 
@@ -220,7 +223,8 @@ def differences(actual: HostState, target: Target) -> list[str]:
     wanted_routes = set(want.routes)
     have_routes = {r for r in cur.routes if r.dev not in want.dhcp}
     if have_routes != wanted_routes:
-        out.append(f"routes are {[_route_text(r) for r in sorted(have_routes, key=str)]}, not {[_route_text(r) for r in want.routes]}")
+        out.append(f"routes are {[_route_text(r) for r in sorted(have_routes, key=str)]}, not "
+                   f"{[_route_text(r) for r in want.routes]}")
     for dev in want.dhcp:
         if not any(a[0] == dev for a in cur.addresses):
             out.append(f"{dev} got no address from DHCP")
@@ -231,3 +235,6 @@ def differences(actual: HostState, target: Target) -> list[str]:
 
 def _route_text(r) -> str:
     return f"{r.dst} via {r.gateway} dev {r.dev}" if r.gateway else f"{r.dst} dev {r.dev}"
+
+
+Step = NetlinkOp  # old name, still imported by tui/net (issue 14 item 6): remove when it moves

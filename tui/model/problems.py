@@ -46,6 +46,11 @@ def has_errors(problems) -> bool:
     return any(p.is_error for p in problems)
 
 
+def errors_line(problems) -> str:
+    """The errors among ``problems`` on one line, ``; ``-separated (a failed step's reason)."""
+    return "; ".join(p.line() for p in problems if p.is_error)
+
+
 def join(path: str, key: str | int) -> str:
     """Extend a dotted path by a key or a list index."""
     if isinstance(key, int):

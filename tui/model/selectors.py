@@ -1,6 +1,6 @@
 """Resolving interface selectors (``{name}``, ``{mac}``, ``{match}``) to NICs.
 
-Rules (profile-v1): a selector picks exactly one physical NIC; ``match`` keys are ANDed and
+Rules (docs/profile.md): a selector picks exactly one physical NIC; ``match`` keys are ANDed and
 the first NIC in natural name order that is not already picked wins. To keep the result
 independent of the order selectors are written in, name and MAC selectors (management
 first, then vlan) are resolved before any match selector.
@@ -61,7 +61,9 @@ def resolve(profile: Profile, inventory: Inventory | None) -> Resolution:
         keys = [k for k in (resolved.name, resolved.mac) if k]
         for key in keys:
             if key in picked:
-                problems.append(P.error(here, f"NIC {key} is already selected by {picked[key]}; a NIC can be in one place only"))
+                problems.append(P.error(here,
+                                        f"NIC {key} is already selected by {picked[key]}; a NIC can be in one place "
+                                        "only"))
                 return
         for key in keys:
             picked[key] = here
@@ -72,13 +74,18 @@ def resolve(profile: Profile, inventory: Inventory | None) -> Resolution:
             if isinstance(sel, NameSelector):
                 nic = inventory.by_name(sel.name) if inventory else None
                 if inventory and nic is None:
-                    problems.append(P.error(P.join(path, i), f"no NIC named '{sel.name}' on this node (NICs: {_names(inventory)})"))
+                    problems.append(P.error(P.join(path, i),
+                                            f"no NIC named '{sel.name}' on this node (NICs: {_names(inventory)})"))
                     continue
                 if nic and sel.mac and nic.hw_addr != sel.mac:
-                    problems.append(P.error(P.join(path, i), f"NIC '{sel.name}' has MAC {nic.hw_addr}, not {sel.mac} (renamed or replaced?)"))
+                    problems.append(P.error(P.join(path,
+                                                   i),
+                                                   f"NIC '{sel.name}' has MAC {nic.hw_addr}, not {sel.mac} (renamed "
+                                                   "or replaced?)"))
                     continue
                 if nic and not nic.physical:
-                    problems.append(P.error(P.join(path, i), f"'{sel.name}' is a {nic.kind or 'virtual'} link, not a physical NIC"))
+                    problems.append(P.error(P.join(path, i),
+                                            f"'{sel.name}' is a {nic.kind or 'virtual'} link, not a physical NIC"))
                     continue
                 take(path, i, ResolvedNic(sel.name, nic.hw_addr if nic else sel.mac, nic))
             elif isinstance(sel, MacSelector):
@@ -87,7 +94,10 @@ def resolve(profile: Profile, inventory: Inventory | None) -> Resolution:
                     problems.append(P.error(P.join(path, i), f"no NIC has MAC {sel.mac} on this node"))
                     continue
                 if nic and not nic.physical:
-                    problems.append(P.error(P.join(path, i), f"MAC {sel.mac} belongs to '{nic.name}', a {nic.kind or 'virtual'} link, not a physical NIC"))
+                    problems.append(P.error(P.join(path,
+                                                   i),
+                                                   f"MAC {sel.mac} belongs to '{nic.name}', a {nic.kind or 'virtual'} "
+                                                   "link, not a physical NIC"))
                     continue
                 take(path, i, ResolvedNic(nic.name if nic else None, sel.mac, nic))
     for path, sels in groups:  # pass 2: match
@@ -96,12 +106,15 @@ def resolve(profile: Profile, inventory: Inventory | None) -> Resolution:
                 continue
             here = P.join(path, i)
             if inventory is None:
-                problems.append(P.error(here, "a match selector needs the node's NIC inventory: run on the node or pass --inventory FILE"))
+                problems.append(P.error(here,
+                                        "a match selector needs the node's NIC inventory: run on the node or pass "
+                                        "--inventory FILE"))
                 continue
             found = [n for n in inventory.physical() if matches(n, sel.match)]
             free = [n for n in found if n.name not in picked and (n.hw_addr or "") not in picked]
             if not free:
-                why = "no NIC matches" if not found else f"every matching NIC is already selected ({', '.join(n.name for n in found)})"
+                why = "no NIC matches" if not found else ("every matching NIC is already selected "
+                                                          f"({', '.join(n.name for n in found)})")
                 problems.append(P.error(here, f"{sel.describe()}: {why}"))
                 continue
             nic = free[0]

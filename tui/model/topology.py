@@ -1,22 +1,22 @@
 """The node topology a profile asks for, exactly as Harvester builds it for the target release.
 
-v1.1+ (harvester-installer.md §4.1): NICs → bond ``mgmt-bo`` → VLAN-filtering bridge
-``mgmt-br`` (default PVID 1, STP off, forward delay 0); the bond port carries VLAN 1 (PVID,
-untagged) plus the management VID; the node IP sits on ``mgmt-br`` or ``mgmt-br.<vid>``.
+v1.1+ (harvester-installer pkg/config/cos.go, templates/nm-*.nmconnection): NICs → bond
+``mgmt-bo`` → VLAN-filtering bridge ``mgmt-br`` (default PVID 1, STP off, forward delay 0); the
+bond port carries VLAN 1 (PVID, untagged) plus the management VID; the node IP sits on
+``mgmt-br`` or ``mgmt-br.<vid>``.
 The VLAN uplink is ``<cn>-bo`` → ``<cn>-br`` without an IP. v1.0: the bond
 ``harvester-mgmt`` carries the IP itself.
 """
 
 from __future__ import annotations
 
-from tui.model.hoststate import HostState, Link, Route, Target, sorted_attrs
+from tui.model.ifnames import LEGACY_MGMT_BOND, MGMT_BOND, MGMT_BRIDGE, bond_name, bridge_name
+from tui.model.netstate import HostState, KernelRoute, Link, Target, sorted_attrs
 from tui.model.profile import Bond, Profile
 from tui.model.releases import parse_release
 from tui.model.selectors import ResolvedNic
 
-MGMT_BOND = "mgmt-bo"
-MGMT_BRIDGE = "mgmt-br"
-LEGACY_BOND = "harvester-mgmt"
+LEGACY_BOND = LEGACY_MGMT_BOND
 UNTAGGED = (1, True, True)
 
 
@@ -45,10 +45,10 @@ def node_target(profile: Profile, management: tuple[ResolvedNic, ...], vlan: tup
     mtu = _mtu(mg.mtu)
     links: list[Link] = []
     addresses: tuple[tuple[str, str], ...] = ()
-    routes: tuple[Route, ...] = ()
-    bond_name = LEGACY_BOND if legacy else MGMT_BOND
+    routes: tuple[KernelRoute, ...] = ()
+    master = LEGACY_BOND if legacy else MGMT_BOND
     for nic in management:
-        links.append(Link(nic.name or "", None, True, mtu, bond_name))
+        links.append(Link(nic.name or "", None, True, mtu, master))
     if legacy:
         links.append(Link(LEGACY_BOND, "bond", True, mtu, None, bond_attrs(mg.bond)))
         ip_dev = LEGACY_BOND
@@ -66,7 +66,7 @@ def node_target(profile: Profile, management: tuple[ResolvedNic, ...], vlan: tup
     gateway = mg.ipv4.gateway
     if mg.ipv4.method == "static":
         addresses = ((ip_dev, mg.ipv4.address or ""),)
-        routes = (Route("default", gateway, ip_dev),)
+        routes = (KernelRoute("default", gateway, ip_dev),)
     else:
         dhcp = (ip_dev,)
     state = HostState(tuple(links), addresses, routes, dhcp).normalized()
@@ -74,7 +74,7 @@ def node_target(profile: Profile, management: tuple[ResolvedNic, ...], vlan: tup
 
 
 def uplink_links(cluster_network: str, bond: Bond, mtu: int | None, nics: tuple[ResolvedNic, ...]) -> list[Link]:
-    bo, br = f"{cluster_network}-bo", f"{cluster_network}-br"
+    bo, br = bond_name(cluster_network), bridge_name(cluster_network)
     links = [Link(n.name or "", None, True, mtu, bo) for n in nics]
     links.append(Link(bo, "bond", True, mtu, br, bond_attrs(bond), (UNTAGGED,)))
     links.append(Link(br, "bridge", True, mtu, None, bridge_attrs(), (UNTAGGED,)))

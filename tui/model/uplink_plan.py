@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tui.model import problems as P
+from tui.model.ifnames import LEGACY_VLAN_BRIDGE, bond_name
 from tui.model.inventory import natural_key
 from tui.model.profile import MacSelector, MatchSelector, NameSelector, VlanUplink
 
@@ -119,7 +120,7 @@ def _exact(sel, node: NodeView) -> NicView | None:
 
 def plan_uplinks(vlan: VlanUplink, views: list[NodeView], legacy: bool = False) -> UplinkPlan:
     cn = "vlan" if legacy else vlan.cluster_network
-    own = "harvester-br0" if legacy else f"{cn}-bo"
+    own = LEGACY_VLAN_BRIDGE if legacy else bond_name(cn)
     sels = vlan.interfaces
     views = sorted(views, key=lambda v: natural_key(v.name))
     problems: list[P.Problem] = []

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import Counter
 
 from tui.model import formats as F
-
 from tui.model import problems as P
-from tui.model.bond import MAC_REWRITING_MODES, NUMERIC_OPTIONS, OPTION_MODES, OPTION_VALUES
 from tui.model.inventory import Inventory
 from tui.model.load import Loaded
-from tui.model.profile import Bond, NameSelector, Profile
+from tui.model.profile import NameSelector, Profile
 from tui.model.selectors import Resolution, resolve
+from tui.model.validate_bond import check_bond
 from tui.model.validate_cluster import check_cluster
 from tui.model.validate_install import check_install
 
@@ -55,34 +54,6 @@ def _unique(problems: list[P.Problem]) -> list[P.Problem]:
     return out
 
 
-def check_bond(bond: Bond, path: str, members: int, member_names: list[str | None]) -> list[P.Problem]:
-    out = []
-    opts = bond.options_dict()
-    for key, value in opts.items():
-        here = f"{path}.options.{key}"
-        modes = OPTION_MODES.get(key, None)
-        if key in OPTION_MODES and modes is not None and bond.mode not in modes:
-            out.append(P.error(here, f"{key} only applies to bond mode {' or '.join(modes)}, not {bond.mode}"))
-            continue
-        if key not in OPTION_MODES:
-            out.append(P.warning(here, f"'{key}' is not a bonding option this tool knows; it is passed through verbatim"))
-        if key in OPTION_VALUES and value not in OPTION_VALUES[key]:
-            out.append(P.error(here, f"'{value}' is not one of {', '.join(OPTION_VALUES[key])}"))
-        if key in NUMERIC_OPTIONS and not value.isdigit():
-            out.append(P.error(here, f"'{value}' must be a whole number"))
-        if key == "primary":
-            known = [n for n in member_names if n]
-            if len(known) == len(member_names) and value not in known:
-                out.append(P.error(here, f"primary '{value}' is not a member of the bond ({', '.join(known)})"))
-    if bond.mode == "802.3ad" and members == 1:
-        out.append(P.warning(f"{path}.mode", "802.3ad (LACP) on a single NIC gives no redundancy and needs an LACP port-channel on the switch"))
-    if bond.mode in MAC_REWRITING_MODES:
-        out.append(P.warning(f"{path}.mode", f"{bond.mode} rewrites the source MAC of frames it sends: VMs bridged on this bond lose their own MACs (harvester#2472); prefer active-backup or 802.3ad"))
-    if bond.miimon == 0 and "arp_interval" not in opts:
-        out.append(P.warning(f"{path}.miimon", "miimon 0 and no arp_interval: the bond never notices a dead link"))
-    return out
-
-
 def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolution) -> list[P.Problem]:
     out: list[P.Problem] = []
     mg = profile.management
@@ -99,7 +70,8 @@ def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolut
     ]
     out += check_bond(mg.bond, "management.bond", len(mg.interfaces), names)
     if mg.tagged and not rel.has_mgmt_vlan:
-        out.append(P.error("management.vlan_id", "Harvester v1.0 has no management VLAN; target v1.1 or later, or tag on the switch port"))
+        out.append(P.error("management.vlan_id",
+                           "Harvester v1.0 has no management VLAN; target v1.1 or later, or tag on the switch port"))
     ip = mg.ipv4
     base = "management.ipv4"
     if ip.method == "static":
@@ -115,21 +87,24 @@ def _check_management(profile: Profile, bad: frozenset[str], resolution: Resolut
                 out.append(P.error(f"{base}.gateway", f"{gw} is outside the management subnet {iface.network}"))
             elif gw == iface.ip:
                 out.append(P.error(f"{base}.gateway", f"the gateway {gw} is the node's own address"))
-            elif gw in (iface.network.network_address, iface.network.broadcast_address) and iface.network.prefixlen <= 30:
+            elif gw in (iface.network.network_address,
+                        iface.network.broadcast_address) and iface.network.prefixlen <= 30:
                 out.append(P.error(f"{base}.gateway", f"{gw} is the network or broadcast address of {iface.network}"))
     else:
         for key in ("address", "gateway"):
             if getattr(ip, key) is not None:
                 out.append(P.error(f"{base}.{key}", "only used with method static; remove it or set method: static"))
         if profile.install and not profile.node.hostname:
-            out.append(P.warning("node.hostname", "no hostname: the installer takes one from DHCP, else a random harvester-xxxxx"))
+            out.append(P.warning("node.hostname",
+                                 "no hostname: the installer takes one from DHCP, else a random harvester-xxxxx"))
     return out
 
 
 def _check_node(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     out = []
     node = profile.node
-    if profile.management and profile.management.ipv4.method == "static" and not node.hostname and "node.hostname" not in bad:
+    static = profile.management and profile.management.ipv4.method == "static"
+    if static and not node.hostname and "node.hostname" not in bad:
         out.append(P.error("node.hostname", "required with a static management address"))
     for field in ("dns", "ntp"):
         values = getattr(node, field)
@@ -137,7 +112,8 @@ def _check_node(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         for dup in sorted(v for v, n in counts.items() if n > 1):
             out.append(P.warning(f"node.{field}", f"{dup} is listed twice"))
     if profile.install and profile.install.mode != "install" and not node.ntp and "node.ntp" not in bad:
-        out.append(P.warning("node.ntp", "no NTP server: clocks drift and certificates, etcd and Longhorn suffer; add one"))
+        out.append(P.warning("node.ntp",
+                             "no NTP server: clocks drift and certificates, etcd and Longhorn suffer; add one"))
     return out
 
 
@@ -151,14 +127,17 @@ def _check_resolved(profile: Profile, resolution: Resolution, inventory: Invento
         if nic is None:
             continue
         if nic.carrier is False:
-            out.append(P.warning(f"management.interfaces[{i}]", f"{nic.name} has no carrier (cable unplugged or switch port down)"))
+            out.append(P.warning(f"management.interfaces[{i}]",
+                                 f"{nic.name} has no carrier (cable unplugged or switch port down)"))
         if nic.speed is not None and 0 < nic.speed < 10000:
             level = "below the 1 Gb/s test minimum" if nic.speed < 1000 else "below the 10 Gb/s production minimum"
             out.append(P.warning(f"management.interfaces[{i}]", f"{nic.name} runs at {nic.speed} Mb/s, {level}"))
     mgmt_slots = {_pci_slot(r.nic.pci) for r in resolution.management if r.nic and r.nic.pci}
     for i, r in enumerate(resolution.vlan):
         if r.nic and r.nic.pci and _pci_slot(r.nic.pci) in mgmt_slots:
-            out.append(P.warning(f"vlan.interfaces[{i}]", f"{r.name} is a port of the same card as a management NIC: one card failure takes down both networks"))
+            out.append(P.warning(f"vlan.interfaces[{i}]",
+                                 f"{r.name} is a port of the same card as a management NIC: one card failure takes "
+                                 "down both networks"))
     return out
 
 

@@ -1,5 +1,5 @@
 """Cluster-side rules that can be checked offline: the default VLAN NIC, VM networks,
-Harvester settings (harvester-network-api.md §3, profile-v1 'vlan' and 'networks')."""
+Harvester settings (network-controller-harvester pkg/webhook; docs/profile.md 'vlan' and 'networks')."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import json
 from tui.model import formats as F
 from tui.model import harvester_settings as S
 from tui.model import problems as P
+from tui.model.ifnames import MAX_CN_LEN, bridge_name
 from tui.model.profile import NameSelector, Profile
+from tui.model.validate_bond import check_bond
 
-MAX_CN_LEN = 12  # 15 (IFNAMSIZ) - len("-br")
 MAX_LABEL_VALUE = 63  # a Kubernetes label value
 
 
@@ -20,8 +21,6 @@ def check_cluster(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
 
 
 def _check_vlan(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
-    from tui.model.validate import check_bond
-
     out: list[P.Problem] = []
     v = profile.vlan
     if v is None:
@@ -30,15 +29,18 @@ def _check_vlan(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     cn = v.cluster_network
     if rel.legacy:
         if cn != "vlan":
-            out.append(P.error("vlan.cluster_network", "Harvester v1.0 has a single VLAN cluster network, named 'vlan'"))
+            out.append(P.error("vlan.cluster_network",
+                               "Harvester v1.0 has a single VLAN cluster network, named 'vlan'"))
     else:
         msg = F.dns_label(cn, max_len=MAX_CN_LEN, what="cluster network name")
         if msg:
             if len(cn) > MAX_CN_LEN:
-                msg = f"'{cn}' is {len(cn)} characters; a cluster network name has at most {MAX_CN_LEN} (its bridge '{cn}-br' must fit the 15-character interface name limit)"
+                msg = (f"'{cn}' is {len(cn)} characters; a cluster network name has at most {MAX_CN_LEN} "
+                       f"(its bridge '{bridge_name(cn)}' must fit the 15-character interface name limit)")
             out.append(P.error("vlan.cluster_network", msg))
         elif cn == "mgmt":
-            out.append(P.error("vlan.cluster_network", "'mgmt' is the built-in management cluster network; choose another name"))
+            out.append(P.error("vlan.cluster_network",
+                               "'mgmt' is the built-in management cluster network; choose another name"))
     host = profile.node.hostname
     if not rel.legacy and host and len(host) > MAX_LABEL_VALUE and "node.hostname" not in bad:
         out.append(P.error("node.hostname", f"'{host[:20]}…' is {len(host)} characters; the VLAN uplink's VlanConfig "
@@ -65,23 +67,32 @@ def _check_networks(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
         if net.name:
             key = (net.namespace, net.name)
             if key in seen_names:
-                out.append(P.error(f"{path}.name", f"'{net.name}' is already used in namespace {net.namespace} by networks[{seen_names[key]}]"))
+                out.append(P.error(f"{path}.name",
+                                   f"'{net.name}' is already used in namespace {net.namespace} by "
+                                   f"networks[{seen_names[key]}]"))
             seen_names.setdefault(key, i)
         if cn not in provided:
             if rel.legacy:
-                out.append(P.error(f"{path}.cluster_network", "on Harvester v1.0, VM networks need the 'vlan' section (ClusterNetwork vlan with a default NIC)"))
+                out.append(P.error(f"{path}.cluster_network",
+                                   "on Harvester v1.0, VM networks need the 'vlan' section (ClusterNetwork vlan with "
+                                   "a default NIC)"))
             else:
                 have = ", ".join(sorted(provided))
-                out.append(P.error(f"{path}.cluster_network", f"cluster network '{cn}' is not provided by this profile (available: {have}); add a 'vlan' section for it"))
+                out.append(P.error(f"{path}.cluster_network",
+                                   f"cluster network '{cn}' is not provided by this profile (available: {have}); add "
+                                   "a 'vlan' section for it"))
         if net.vlan_id is None:
             if rel.legacy and f"{path}.vlan_id" not in bad:
                 out.append(P.error(f"{path}.vlan_id", "Harvester v1.0 VM networks need a VLAN ID (1–4094)"))
             if net.route is not None:
-                out.append(P.error(f"{path}.route", "an untagged network has no route settings; give a vlan_id or remove route"))
+                out.append(P.error(f"{path}.route",
+                                   "an untagged network has no route settings; give a vlan_id or remove route"))
         elif rel.legacy:
             key = (net.namespace, net.vlan_id)
             if key in seen_vids:
-                out.append(P.error(f"{path}.vlan_id", f"VLAN ID {net.vlan_id} is already allocated in namespace {net.namespace} by networks[{seen_vids[key]}] (v1.0 allows one network per VLAN and namespace)"))
+                out.append(P.error(f"{path}.vlan_id",
+                                   f"VLAN ID {net.vlan_id} is already allocated in namespace {net.namespace} by "
+                                   f"networks[{seen_vids[key]}] (v1.0 allows one network per VLAN and namespace)"))
             seen_vids.setdefault(key, i)
         out += _check_route(net.route, f"{path}.route", bad)
     return out
@@ -119,7 +130,8 @@ def _check_settings(profile: Profile) -> list[P.Problem]:
             out.append(P.error(path, msg))
             continue
         if not S.known(name):
-            out.append(P.warning(path, f"'{name}' is not a Harvester setting this tool knows; the cluster may reject it"))
+            out.append(P.warning(path,
+                                 f"'{name}' is not a Harvester setting this tool knows; the cluster may reject it"))
         if name == "ntp-servers" and value:
             servers = json.loads(value).get("ntpServers") if value.startswith("{") else None
             if not isinstance(servers, list):
@@ -131,6 +143,9 @@ def _check_settings(profile: Profile) -> list[P.Problem]:
                         out.append(P.error(f"{path}.ntpServers[{j}]", msg))
                 if len(set(map(str, servers))) != len(servers):
                     out.append(P.error(path, "NTP servers must not repeat"))
-                if profile.node.ntp and list(profile.node.ntp) != servers and profile.install and profile.install.mode == "create":
-                    out.append(P.warning(path, "differs from node.ntp; the installer overwrites ntp-servers with node.ntp at install"))
+                creates = profile.install and profile.install.mode == "create"
+                if profile.node.ntp and list(profile.node.ntp) != servers and creates:
+                    out.append(P.warning(path,
+                                         "differs from node.ntp; the installer overwrites ntp-servers with node.ntp "
+                                         "at install"))
     return out

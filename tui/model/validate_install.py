@@ -1,4 +1,5 @@
-"""Install-section rules: Harvester's own (harvester-installer.md §2) plus ours."""
+"""Install-section rules: Harvester's own (harvester-installer pkg/console/validator.go, install_panels.go,
+util.go) plus ours."""
 
 from __future__ import annotations
 
@@ -36,26 +37,30 @@ def check_install(profile: Profile, bad: frozenset[str], automatic: bool = True)
     p = "install"
     if ins.mode == "join":
         if not ins.server_url and f"{p}.server_url" not in bad:
-            out.append(P.error(f"{p}.server_url", "required to join: the VIP of the existing cluster, e.g. https://10.0.100.99:443"))
+            out.append(P.error(f"{p}.server_url",
+                               "required to join: the VIP of the existing cluster, e.g. https://10.0.100.99:443"))
     elif ins.server_url:
         out.append(P.error(f"{p}.server_url", f"only used with mode join, not {ins.mode}"))
     if ins.mode != "install" and not ins.token and f"{p}.token" not in bad:
         out.append(P.error(f"{p}.token", "required: the cluster token (the same on every node of the cluster)"))
     if ins.mode in ("create", "join") and not ins.password and not ins.ssh_authorized_keys:
         if f"{p}.password" not in bad and f"{p}.ssh_authorized_keys" not in bad:
-            out.append(P.error(f"{p}.password", "set a password or at least one SSH key, or nobody can log in to the node"))
+            out.append(P.error(f"{p}.password",
+                               "set a password or at least one SSH key, or nobody can log in to the node"))
     if ins.password is not None:
         if ins.password == "":
             out.append(P.error(f"{p}.password", "the password is empty"))
         elif ins.password.startswith("$") and not ins.password.startswith("$6$"):
-            out.append(P.error(f"{p}.password", "only SHA-512 crypt hashes ($6$…) pass through; give the plain password or a $6$ hash"))
+            out.append(P.error(f"{p}.password",
+                               "only SHA-512 crypt hashes ($6$…) pass through; give the plain password or a $6$ hash"))
     out += _check_vip(profile, bad)
     if ins.role is not None and ins.mode == "create" and ins.role not in ("default", "management"):
         out.append(P.error(f"{p}.role", f"the first node of a cluster cannot be a {ins.role} node"))
     if ins.mode == "install" and ins.role:
         out.append(P.warning(f"{p}.role", "ignored with mode install"))
     if ins.mode != "install" and not ins.device and f"{p}.device" not in bad:
-        out.append(P.warning(f"{p}.device", "no install disk: the installer asks for it (an automatic install fails without it)"))
+        out.append(P.warning(f"{p}.device",
+                             "no install disk: the installer asks for it (an automatic install fails without it)"))
     if automatic and not ins.iso_url and f"{p}.iso_url" not in bad:
         out.append(P.warning(f"{p}.iso_url", "no ISO URL: an automatic install (kernel arguments) is refused "
                                              "without it (the installer: \"iso_url is required in automatic "
@@ -98,7 +103,8 @@ def _check_extra(profile: Profile) -> list[P.Problem]:
         for key in path:
             node = node.get(key) if isinstance(node, dict) else None
         if node is not None:
-            out.append(P.error("install.extra." + ".".join(path), f"set this through the profile's '{field}', not extra"))
+            out.append(P.error("install.extra." + ".".join(path),
+                               f"set this through the profile's '{field}', not extra"))
     return out
 
 
@@ -109,5 +115,7 @@ def _check_system_settings(profile: Profile) -> list[P.Problem]:
     allow = S.install_allow_list(profile.release.legacy)
     for name, _ in profile.cluster.settings:
         if name not in allow:
-            out.append(P.warning(f"cluster.settings.{name}", f"Harvester {profile.release.name} does not take '{name}' at install; it is applied through the cluster API after install"))
+            out.append(P.warning(f"cluster.settings.{name}",
+                                 f"Harvester {profile.release.name} does not take '{name}' at install; it is applied "
+                                 "through the cluster API after install"))
     return out

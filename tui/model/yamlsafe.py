@@ -130,7 +130,9 @@ def load_yaml(text: str | bytes, what: str = "input") -> tuple[object, list[P.Pr
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         return None, [P.error("", f"{what} is not valid YAML{where}: {exc.problem or exc.context}")]
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
-        return None, [P.error("", f"{what} is not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]
+        return None, [P.error("",
+                              f"{what} is not valid YAML: "
+                              f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]
     docs = [d for d in docs if d is not None]
     if not docs:
         return None, [P.error("", f"{what} holds no YAML document")]

@@ -1,9 +1,9 @@
 """The Kubernetes objects a profile's cluster side becomes — pure.
 
-v1.1+ (harvester-network-api.md §1–§2, §5, §7): ClusterNetwork, VlanConfig (linkAttributes
+v1.1+ (the CRDs in tui/kube/crds; harvester-ui-extension's NAD model): ClusterNetwork, VlanConfig (linkAttributes
 always present), NADs with the config JSON exactly as the Harvester UI writes it, the labels
 clusternetwork/type/vlan-id and the route annotation, Settings as compact JSON strings.
-v1.0 (§1.7, §6): ClusterNetwork ``vlan`` (enable, config.defaultPhysicalNIC), a NodeNetwork
+v1.0 (harvester-network-controller v0.2.x): ClusterNetwork ``vlan`` (enable, config.defaultPhysicalNIC), a NodeNetwork
 NIC override for the profile's node, NADs on ``harvester-br0``.
 Objects come in dependency order: ClusterNetwork, VlanConfig/NodeNetwork, NADs, Settings.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from tui.model.ifnames import LEGACY_VLAN_BRIDGE, bridge_name
 from tui.model.kube_objects import Obj, bounded_name, merge_patch  # noqa: F401  (merge_patch: re-exported)
 from tui.model.profile import Network, Profile, VlanUplink
 
@@ -75,7 +76,7 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
         return _legacy(profile, nic_names, vlan_objects)
     out: list[Obj] = []
     # the NAD MTU is the cluster network's: ours for the VLAN one; on mgmt nad.Mutator.patchMTU
-    # sets it from the mgmt cluster network (harvester-network-api.md §2.1), so it is not ours
+    # sets it from the mgmt cluster network (network-controller-harvester pkg/webhook/nad), so it is not ours
     mtus: dict[str, int | None] = {}
     if profile.vlan:
         v = profile.vlan
@@ -89,12 +90,14 @@ def cluster_objects(profile: Profile, nic_names: tuple[str, ...] = (), vlanconfi
             out.append(vlanconfig(v, bounded_name(cn, host) if host else cn, host, nic_names, vlanconfig_fields))
     for net in profile.networks:
         cn = profile.network_cluster(net)
-        labels = {LABEL + "clusternetwork": cn, LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
+        labels = {LABEL + "clusternetwork": cn,
+                  LABEL + "type": "L2VlanNetwork" if net.vlan_id is not None else "UntaggedNetwork"}
         if net.vlan_id is not None:
             labels[LABEL + "vlan-id"] = str(net.vlan_id)
-        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
+        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name,
+                        net.namespace,
                         labels, {LABEL + "route": route_annotation(net)},
-                        spec={"config": nad_config(net.name, f"{cn}-br", net.vlan_id, mtus.get(cn))}))
+                        spec={"config": nad_config(net.name, bridge_name(cn), net.vlan_id, mtus.get(cn))}))
     out += _settings(profile)
     return out
 
@@ -122,13 +125,15 @@ def _legacy(profile: Profile, nic_names: tuple[str, ...], vlan_objects: list[Obj
         if profile.node.hostname:
             out.append(node_network(profile.node.hostname, nic_names[0]))
     for net in profile.networks:
-        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name, net.namespace,
+        out.append(_obj(NAD_GROUP, "v1", "network-attachment-definitions", "NetworkAttachmentDefinition", net.name,
+                        net.namespace,
                         {LABEL + "type": "L2VlanNetwork"}, None,
-                        spec={"config": nad_config(net.name, "harvester-br0", net.vlan_id, None)}))
+                        spec={"config": nad_config(net.name, LEGACY_VLAN_BRIDGE, net.vlan_id, None)}))
     return out + _settings(profile)
 
 
 def _settings(profile: Profile) -> list[Obj]:
     if profile.cluster is None:
         return []
-    return [_obj(SETTING_GROUP, "v1beta1", "settings", "Setting", name, value=value) for name, value in profile.cluster.settings]
+    return [_obj(SETTING_GROUP, "v1beta1", "settings", "Setting", name, value=value) for name,
+            value in profile.cluster.settings]

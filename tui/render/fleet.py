@@ -69,7 +69,9 @@ def parse_nodes(text: str, source: str = "nodes") -> tuple[list[NodeRow], list[P
             return [], [P.error(f"{source}:1", f"column(s) named twice: {', '.join(twice)}")]
         if unknown or missing:
             msg = f"the header must be {','.join(COLUMNS[:3])}[,{','.join(COLUMNS[3:])}]"
-            return [], [P.error(f"{source}:1", msg + (f"; unknown: {', '.join(unknown)}" if unknown else "") + (f"; missing: {', '.join(missing)}" if missing else ""))]
+            msg += f"; unknown: {', '.join(unknown)}" if unknown else ""
+            msg += f"; missing: {', '.join(missing)}" if missing else ""
+            return [], [P.error(f"{source}:1", msg)]
         reader.fieldnames = header
         records = []
         try:
@@ -106,10 +108,12 @@ def parse_nodes(text: str, source: str = "nodes") -> tuple[list[NodeRow], list[P
             problems.append(P.error(f"{where}: mode", f"'{vals['mode']}' is not create or join"))
             bad = True
         if vals["role"] and vals["role"] not in ("default", "management", "worker", "witness"):
-            problems.append(P.error(f"{where}: role", f"'{vals['role']}' is not default, management, worker or witness"))
+            problems.append(P.error(f"{where}: role",
+                                    f"'{vals['role']}' is not default, management, worker or witness"))
             bad = True
         if not bad:
-            rows.append(NodeRow(line, F.normalize_mac(vals["mac"]), vals["hostname"], vals["ip"], vals["mode"], vals["role"],
+            rows.append(NodeRow(line, F.normalize_mac(vals["mac"]), vals["hostname"], vals["ip"], vals["mode"],
+                                vals["role"],
                                 vals["device"], where))
     if not records and not problems:
         problems.append(P.error(source, "no nodes listed"))
@@ -145,7 +149,8 @@ def node_profile(base: Profile, row: NodeRow, first: NodeRow, subnet) -> tuple[P
         if subnet is not None and iface.network != subnet:
             problems.append(P.error(f"{row.where}: ip", f"{row.ip} is outside the management subnet {subnet}"))
         if not mg.ipv4.gateway:
-            problems.append(P.error(f"{row.where}: ip", "a static node address needs management.ipv4.gateway in the base profile"))
+            problems.append(P.error(f"{row.where}: ip",
+                                    "a static node address needs management.ipv4.gateway in the base profile"))
         mg = replace(mg, ipv4=IPv4("static", row.ip, mg.ipv4.gateway))
     elif mg.ipv4.method == "static":
         problems.append(P.error(f"{row.where}: ip", "required: the base profile's management network is static"))
@@ -157,7 +162,9 @@ def node_profile(base: Profile, row: NodeRow, first: NodeRow, subnet) -> tuple[P
     server_url = ins.server_url
     if mode == "join" and not server_url:
         if not vip:
-            problems.append(P.error(f"{row.where}: mode", "joining needs the cluster VIP (install.vip) or install.server_url in the base profile"))
+            problems.append(P.error(f"{row.where}: mode",
+                                    "joining needs the cluster VIP (install.vip) or install.server_url in the base "
+                                    "profile"))
         server_url = f"https://{vip}:443" if vip else None
     ins = replace(
         ins, mode=mode, server_url=server_url if mode == "join" else None,
@@ -235,18 +242,22 @@ def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: st
     configs: list[tuple[str, dict, str]] = []
     creators = [r for r in rows if (r.mode or ("create" if r is rows[0] else "join")) == "create"]
     if len(creators) != 1 and complete:
-        problems.append(P.error(source, f"exactly one node must create the cluster; {len(creators)} do ({', '.join(r.hostname for r in creators) or 'none'})"))
+        problems.append(P.error(source,
+                                f"exactly one node must create the cluster; {len(creators)} do "
+                                f"({', '.join(r.hostname for r in creators) or 'none'})"))
     for row in rows:
         profile, more = node_profile(base, row, rows[0], subnet)
         problems += more
         if more or base_bad:
             continue
         if not profile.install.iso_url:
-            profile = profile.with_(install=replace(profile.install, iso_url=f"{artifacts}/harvester-{release}-amd64.iso"))
+            profile = profile.with_(install=replace(profile.install,
+                                                    iso_url=f"{artifacts}/harvester-{release}-amd64.iso"))
         res = resolve(profile, None)
         node_problems = [p for p in check(profile, frozenset(), res, None) if p.is_error]
         if not profile.install.device:
-            node_problems.append(P.error("install.device", "an automatic install needs the disk: set install.device or the device column"))
+            node_problems.append(P.error("install.device", "an automatic install needs the disk: "
+                                                           "set install.device or the device column"))
         problems += [P.error(f"{row.where}: {p.path}", p.message) for p in node_problems]
         if node_problems:
             continue
@@ -254,7 +265,8 @@ def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: st
         files[name] = ""  # written below, all configs at once
         configs.append((name, render_config(profile, res.management, res.vlan),
                         f"Harvester config for {row.hostname} ({row.mac}), generated by harvester-netsetup"))
-        files[f"nodes/{row.mac.replace(':', '')}.ipxe"] = node_script(profile, res.management, row, artifacts, release, f"{boot}/configs/{row.hostname}.yaml")
+        files[f"nodes/{row.mac.replace(':', '')}.ipxe"] = node_script(profile, res.management, row, artifacts, release,
+                                                                      f"{boot}/configs/{row.hostname}.yaml")
     files["boot.ipxe"] = entry_script(boot, rows)
     if P.has_errors(problems):
         return {}, problems
@@ -263,7 +275,8 @@ def render_fleet(loaded: Loaded, rows: list[NodeRow], release: str, boot_url: st
     return files, problems
 
 
-def node_script(profile: Profile, management: tuple[ResolvedNic, ...], row: NodeRow, artifacts: str, release: str, config_url: str) -> str:
+def node_script(profile: Profile, management: tuple[ResolvedNic, ...], row: NodeRow, artifacts: str, release: str,
+                config_url: str) -> str:
     initrd = f"harvester-{release}-initrd-amd64"
     args = [
         f"initrd={initrd}", *dracut_network(profile, management), "rd.cos.disable", "rd.noverifyssl",

@@ -108,7 +108,8 @@ def _install_section(profile: Profile, management, vlan) -> dict:
         if profile.release.legacy:
             nets = {"harvester-mgmt": mgmt}
             if profile.vlan and vlan:
-                uplink = {"interfaces": interfaces(vlan), "method": "none", "bond_options": bond_options(profile.vlan.bond)}
+                uplink = {"interfaces": interfaces(vlan), "method": "none",
+                          "bond_options": bond_options(profile.vlan.bond)}
                 if profile.vlan.mtu:
                     uplink["mtu"] = profile.vlan.mtu
                 nets["harvester-vlan"] = uplink

@@ -48,7 +48,8 @@ def flatten(cfg: dict, prefix: str = "harvester", release: Release | None = None
                 return
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         if '"' in text or "\n" in text:
-            problems.append(P.error(path, "a value with quotes or newlines cannot be a kernel argument; use a config URL"))
+            problems.append(P.error(path,
+                                    "a value with quotes or newlines cannot be a kernel argument; use a config URL"))
             return
         args.append(f"{prefix}.{path}={quote(text)}")
 
@@ -67,7 +68,8 @@ def flatten(cfg: dict, prefix: str = "harvester", release: Release | None = None
                 for v in value:
                     scalar(path, v)
             else:
-                problems.append(P.error(path, "a list of mappings cannot be spelled as kernel arguments; use a config URL"))
+                problems.append(P.error(path,
+                                        "a list of mappings cannot be spelled as kernel arguments; use a config URL"))
         elif value is not None:
             scalar(path, value)
 
@@ -123,7 +125,9 @@ def render_cmdline(
         args += harvester_args
         present = [k for k in SECRET_KEYS if _has(config, k)]
         if present:
-            problems.append(P.warning("install", f"{' and '.join(present)} appear on the kernel command line (readable in /proc/cmdline); prefer --config-url"))
+            problems.append(P.warning("install",
+                                      f"{' and '.join(present)} appear on the kernel command line (readable in "
+                                      "/proc/cmdline); prefer --config-url"))
     return " ".join(args), problems
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ipaddress
 
+from tui.model.ifnames import MGMT_BOND, MGMT_BRIDGE
 from tui.model.profile import Profile
 from tui.model.selectors import ResolvedNic
 from tui.render.harvester_config import bond_options
 
-BOND, BRIDGE = "mgmt-bo", "mgmt-br"
+BOND, BRIDGE = MGMT_BOND, MGMT_BRIDGE
 
 
 def _if(cond: bool, body: str) -> str:
@@ -57,7 +58,8 @@ def bridge_file(profile: Profile) -> str:
     dns = ";".join(node.dns) + ";" if node.dns and not mg.tagged else ""
     ip = mg.ipv4
     method = "none" if mg.tagged else ip.method
-    ipv4 = "\n".join([_if(dns != "", f"dns={dns}"), _if(method == "none", "method=disabled"), _ipv4(method, ip.address, ip.gateway, None)])
+    ipv4 = "\n".join([_if(dns != "", f"dns={dns}"), _if(method == "none", "method=disabled"), _ipv4(method, ip.address,
+                                                                                                    ip.gateway, None)])
     return (
         f"[connection]\nid=bridge-mgmt\ntype=bridge\ninterface-name={BRIDGE}\n\n"
         f"[ethernet]\n{_if(mg.mtu > 0, f'mtu={mg.mtu}')}\n\n"

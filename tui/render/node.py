@@ -31,7 +31,8 @@ class Rendered:
         return not P.has_errors(self.problems)
 
 
-def render_node(loaded: Loaded, inventory: Inventory | None, fmt: str = "harvester", config_url: str | None = None) -> Rendered:
+def render_node(loaded: Loaded, inventory: Inventory | None, fmt: str = "harvester",
+                config_url: str | None = None) -> Rendered:
     out = Rendered(problems=validate(loaded, inventory))
     if not out.ok:
         return out
@@ -45,14 +46,20 @@ def render_node(loaded: Loaded, inventory: Inventory | None, fmt: str = "harvest
         from tui.render.nm_keyfiles import render_keyfiles
 
         if profile.management is None:
-            out.problems.append(P.error("management", "NetworkManager keyfiles describe the management network; the profile has none"))
+            out.problems.append(P.error("management", "NetworkManager keyfiles describe the management network; "
+                                                      "the profile has none"))
         elif profile.release.legacy:
-            out.problems.append(P.error("harvester", "Harvester v1.0 does not use NetworkManager; keyfiles exist from v1.7"))
+            out.problems.append(P.error("harvester",
+                                        "Harvester v1.0 does not use NetworkManager; keyfiles exist from v1.7"))
         elif any(n.name is None for n in res.management):
-            out.problems.append(P.error("management.interfaces", "keyfiles name each bond member: a MAC selector needs the node's inventory (--inventory FILE) to find the name"))
+            out.problems.append(P.error("management.interfaces",
+                                        "keyfiles name each bond member: a MAC selector needs the node's inventory "
+                                        "(--inventory FILE) to find the name"))
         else:
             if not profile.release.network_manager:
-                out.problems.append(P.warning("harvester", f"{profile.release.name} uses wicked; NetworkManager keyfiles apply from v1.7 on"))
+                out.problems.append(P.warning("harvester",
+                                              f"{profile.release.name} uses wicked; NetworkManager keyfiles apply "
+                                              "from v1.7 on"))
             out.files.update(render_keyfiles(profile, res.management))
     elif fmt == "cmdline":
         from tui.render.kernel_args import render_cmdline

@@ -22,7 +22,7 @@ class Report:
     exit_code: int | None = None
 
     def step(self, name: str):
-        return _Step(self, name)
+        return _StepRecord(self, name)
 
     def as_dict(self) -> dict:
         return {"source": self.source, "host": socket.gethostname(), "result": self.result, "exit_code": self.exit_code,
@@ -30,7 +30,7 @@ class Report:
                 "duration_s": round(time.time() - self.started, 3), "nics": self.nics, "steps": self.steps}
 
 
-class _Step:
+class _StepRecord:
     def __init__(self, report: Report, name: str):
         self.report, self.entry = report, {"name": name, "status": "running"}
 
