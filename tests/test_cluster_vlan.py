@@ -446,23 +446,14 @@ def test_v1_0_takes_one_nic_per_node():
 
 
 async def test_the_wizard_uplink_step_offers_the_whole_cluster_and_shows_the_table(tmp_path, monkeypatch):
-    from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
+    from tests.wizard_driver import choose, demo_app, fill, goto, pick_nics, settle, start
 
     monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
     app = demo_app(tmp_path / "out")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("down", "enter")  # reconfigure this node
-        await settle(pilot, app)
-        await pick_nics(pilot, app, ["eno1"])
-        for _ in range(4):  # bond, vlan, ipv4, node
-            await pilot.press("ctrl+n")
-            await settle(pilot, app)
-        await fill(pilot, app, "f-node-hostname", "harvester-node-0")
-        await fill(pilot, app, "f-node-dns", "10.0.0.53")
-        await pilot.press("ctrl+n")
-        await settle(pilot, app, 0.3)
-        assert app.screen.key == "uplink"
+        await start(pilot, app)  # reconfigure this node: it starts from the node's own values
+        app.session.draft.set("node.hostname", "harvester-node-0")
+        await goto(pilot, app, "uplink")
         await pick_nics(pilot, app, ["ens1f1"])
         await fill(pilot, app, "f-vlan-cluster_network", "data")
         await settle(pilot, app, 0.3)
