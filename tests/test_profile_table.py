@@ -90,7 +90,7 @@ def _table(cls, path: str, doc, loaded, dumped, schema):
 
 
 LOADED = load_data(EVERY_FIELD)
-ROWS = list(_table(Profile, "", EVERY_FIELD, LOADED.profile, dump_profile(LOADED.profile, clear_password=True),
+ROWS = list(_table(Profile, "", EVERY_FIELD, LOADED.profile, dump_profile(LOADED.profile),
                    profile_schema()))
 
 

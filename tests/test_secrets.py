@@ -92,3 +92,17 @@ def test_a_saved_profile_holds_the_hash_and_replays(tmp_path):
     assert crypt.crypt(PASSWORD, saved) == saved
     replayed = load_data(yaml.safe_load(text))
     assert replayed.profile.install.password == saved  # a hash passes through to the config
+
+
+def test_profile_import_writes_the_hash_not_the_clear_password(tmp_path):
+    """``profile import`` writes a profile file too: the clear password of a Harvester config
+    becomes its $6$ hash there (the model's dump hashes only through the caller's hasher)."""
+    from tests.conftest import run_cli, write
+
+    config = write(tmp_path, "c.yaml", f"os:\n  hostname: n1\n  password: {PASSWORD}\ntoken: {TOKEN}\ninstall:\n  mode: create\n  vip: 10.0.0.10\n  vip_mode: static\n"
+                   "  management_interface:\n    interfaces: [{name: ens5}]\n    method: dhcp\n")
+    out = tmp_path / "p.yaml"
+    r = run_cli("profile", "import", config, "-o", str(out))
+    assert r.code == 0, r.err
+    text = out.read_text()
+    assert PASSWORD not in text and yaml.safe_load(text)["install"]["password"].startswith("$6$")

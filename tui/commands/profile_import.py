@@ -8,6 +8,7 @@ from tui.model.load import load_data
 from tui.model.releases import parse_release
 from tui.model.validate import validate
 from tui.model.yamlsafe import load_yaml
+from tui.render.password import hash_password
 from tui.render.yaml_out import dump
 
 
@@ -35,7 +36,7 @@ def run(args) -> int:
     code = report(problems, args.json)
     if code:
         return code
-    text = dump(dump_profile(loaded.profile), header=f"imported from {args.config} by harvester-netsetup")
+    text = dump(dump_profile(loaded.profile, hash_password), header=f"imported from {args.config} by harvester-netsetup")
     if args.output:
         from tui.files import atomic_write, same_file
 

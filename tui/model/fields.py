@@ -467,17 +467,14 @@ class Extra(Kind):
 
 
 class Password(Kind):
-    """The root password: clear or a crypt hash; a dump writes its $6$ hash unless told to keep it clear."""
+    """The root password: clear or a crypt hash; a dump writes what the caller's hasher makes of it."""
 
     def load(self, r, m, key, path, ctx):
         return r.string(m, key, path)
 
     def dump(self, value, ctx):
-        if value and not ctx.get("clear_password"):
-            from tui.render.password import hash_password
-
-            return hash_password(value)
-        return value
+        hasher = ctx.get("hash_password")
+        return hasher(value) if value and hasher else value
 
     def schema(self):
         return {"type": "string"}

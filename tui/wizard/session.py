@@ -353,10 +353,12 @@ class Session:
         from tui.files import write_tree
         from tui.model.dump import dump_profile
         from tui.render.node import CONFIG_NAME
+        from tui.render.password import hash_password
         from tui.render.yaml_out import dump
 
         loaded = self.draft.loaded()
-        files = {"profile.yaml": dump(dump_profile(loaded.profile), header="harvester-netsetup profile: replay with 'harvester-netsetup run --profile profile.yaml'")}
+        replay = "harvester-netsetup profile: replay with 'harvester-netsetup run --profile profile.yaml'"
+        files = {"profile.yaml": dump(dump_profile(loaded.profile, hash_password), header=replay)}
         config = self.rendered_config()
         if config:
             files[CONFIG_NAME] = config
