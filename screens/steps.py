@@ -423,7 +423,9 @@ class NetworksScreen(StepScreen):
 
     @work(thread=True, exclusive=True)
     def probe(self, vid: int) -> None:
-        parent = f"{self.session.draft.get('vlan.cluster_network') or 'mgmt'}-br"
+        from tui.model.ifnames import MGMT, bridge_name
+
+        parent = bridge_name(self.session.draft.get("vlan.cluster_network") or MGMT)
         self.post_message(self.Probed(f"probing DHCP on VLAN {vid} ..."))
         try:
             offers = self.session.probe_dhcp(parent, vid)

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.widgets import Label, ListItem, ListView, Static
 
 from screens.base import StepScreen
-from tui.wizard.draft import Draft
 
 
 class WelcomeScreen(StepScreen):
@@ -51,14 +50,11 @@ class WelcomeScreen(StepScreen):
     def on_input_submitted(self, event) -> None:
         if event.input.id != "load":
             return
-        from tui.commands.common import load_profile_file
-
         path = event.value.strip()
-        loaded = load_profile_file(path)
-        if loaded.profile is None:
-            self.query_one("#loaded", Static).update("\n".join(p.line() for p in loaded.problems))
+        problems = self.session.load_profile(path)
+        if problems:
+            self.query_one("#loaded", Static).update("\n".join(p.line() for p in problems))
             return
-        self.session.draft = Draft.from_profile(loaded)
         self.query_one("#loaded", Static).update(f"loaded {path}: now choose what to do with it")
         modes = self.query_one("#modes", ListView)
         modes.index = 0

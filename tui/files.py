@@ -12,6 +12,12 @@ import errno
 import os
 import secrets
 import stat
+from typing import TYPE_CHECKING
+
+from tui.model import problems as P
+
+if TYPE_CHECKING:
+    from tui.model.load import Loaded
 
 MANIFEST = ".harvester-netsetup-manifest"
 
@@ -198,3 +204,27 @@ def read_input(path: str, limit: int = 1 << 20) -> bytes:
     if len(data) > limit:
         raise ValueError(f"{path} is larger than {limit} bytes")
     return data
+
+
+def read_text(path: str, what: str) -> tuple[bytes | None, list[P.Problem]]:
+    """An input file's bytes (bounded), or why not as a problem naming ``what`` and ``path``."""
+    try:
+        return read_input(path), []
+    except FileNotFoundError:
+        return None, [P.error("", f"{what} {path}: no such file")]
+    except IsADirectoryError:
+        return None, [P.error("", f"{what} {path} is a directory, not a file")]
+    except PermissionError:
+        return None, [P.error("", f"{what} {path}: permission denied")]
+    except (OSError, ValueError) as exc:
+        return None, [P.error("", f"{what} {path}: {exc}")]
+
+
+def load_profile_file(path: str) -> Loaded:
+    """The profile at ``path``, loaded (its problems say what is wrong, also a missing file)."""
+    from tui.model.load import Loaded, load_text
+
+    data, problems = read_text(path, "profile")
+    if data is None:
+        return Loaded(None, tuple(problems))
+    return load_text(data, f"profile {path}")

@@ -10,31 +10,9 @@ import sys
 
 from tui.model import problems as P
 from tui.model.inventory import Inventory, inventory_from_data
-from tui.model.load import Loaded, load_text
+from tui.files import load_profile_file, read_text  # noqa: F401  (the commands' way to read inputs)
 
 OK, INVALID, USAGE = 0, 1, 2
-
-
-def read_text(path: str, what: str) -> tuple[bytes | None, list[P.Problem]]:
-    from tui.files import read_input
-
-    try:
-        return read_input(path), []
-    except FileNotFoundError:
-        return None, [P.error("", f"{what} {path}: no such file")]
-    except IsADirectoryError:
-        return None, [P.error("", f"{what} {path} is a directory, not a file")]
-    except PermissionError:
-        return None, [P.error("", f"{what} {path}: permission denied")]
-    except (OSError, ValueError) as exc:
-        return None, [P.error("", f"{what} {path}: {exc}")]
-
-
-def load_profile_file(path: str) -> Loaded:
-    data, problems = read_text(path, "profile")
-    if data is None:
-        return Loaded(None, tuple(problems))
-    return load_text(data, f"profile {path}")
 
 
 def load_inventory_file(path: str | None) -> tuple[Inventory | None, list[P.Problem]]:

@@ -182,6 +182,17 @@ class Session:
             return [f"cluster: {exc}"]
         return node_table(plan) if plan is not None else []
 
+    def load_profile(self, path: str) -> "list[P.Problem]":
+        """Load the profile at ``path`` into the draft (the welcome step's "Load a profile");
+        the problems that kept it from loading, else []."""
+        from tui.files import load_profile_file
+
+        loaded = load_profile_file(path)
+        if loaded.profile is None:
+            return list(loaded.problems)
+        self.draft = Draft.from_profile(loaded)
+        return []
+
     def cluster_problems(self) -> "list[P.Problem]":
         """The profile's cluster side against the cluster's state — the checks ``cluster plan``
         runs (tui/kube/preflight.py), before anything is written; [] without a cluster side."""
@@ -199,9 +210,8 @@ class Session:
 
     def apply_cluster(self, report, wait: float = 60.0) -> bool:
         """Apply the profile's cluster side; False when something failed (reported)."""
-        from tui.kube import apply as A
         from tui.kube.cluster import ClusterError
-        from tui.kube.profile_apply import has_cluster_side
+        from tui.kube.profile_apply import apply_planned, has_cluster_side
 
         profile = self.draft.loaded().profile
         if profile is None or not has_cluster_side(profile):
@@ -214,26 +224,26 @@ class Session:
             return False
         for p in check.problems:
             report(p.line())
-        if any(p.is_error for p in check.problems):
-            self.result.cluster = "skipped"
-            self.result.notes = [p.line() for p in check.problems if p.is_error]
-            return False
-        cluster = self.cluster()
-        try:
-            A.apply(cluster, check.objs, report=lambda t: report(f"cluster: {t}"))
-            states = A.wait_ready(cluster, check.objs, wait, report=lambda t: report(f"cluster: {t}"))
+        try:  # the rules cluster apply and run follow too (tui/kube/profile_apply.py)
+            out = apply_planned(self.cluster(), check.objs, check.problems, check.uplinks, wait,
+                                report=lambda t: report(f"cluster: {t}"))
         except ClusterError as exc:
             report(f"cluster: error: {exc}")
             self.result.cluster, self.result.notes = "not complete", [f"cluster error: {exc}"]
             return False
+        if out.changes is None:  # refused before any write
+            self.result.cluster = "skipped"
+            self.result.notes = [p.line() for p in check.problems if p.is_error]
+            return False
+        states = out.states or []
         late = [s.node for s in states if not s.ready]
         notes = [f"not ready: {', '.join(late)}"] if late else []
         no_node = any(o.plural == "vlanconfigs" for o in check.objs) and not any(
             not s.node.startswith("clusternetwork/") for s in states)
         if no_node:
             notes.append("no node took the uplink: the VlanConfig matches no node of the cluster")
-        notes += [f"warning: {p.path}: {p.message}" for p in check.problems if not p.is_error]
-        self.result.cluster = "not complete" if late or no_node else "done"
+        notes += [p.line() for p in check.problems if not p.is_error]
+        self.result.cluster = "not complete" if late or no_node or not out.ok else "done"
         self.result.notes = notes
         return self.result.cluster == "done"
 
@@ -275,10 +285,10 @@ class Session:
         return check
 
     def _check_against(self, cluster, profile) -> "ClusterCheck":
-        from tui.kube import apply as A
-        from tui.kube.profile_apply import nic_presence, objects_for
+        from tui.kube import writes as A
+        from tui.kube.profile_apply import nic_presence, plan_for
 
-        objs, problems = objects_for(cluster, profile, self.inventory())
+        objs, problems, uplinks = plan_for(cluster, profile, self.inventory())
         chosen = [s.get("name") for s in self.draft.get("vlan.interfaces", []) if s.get("name")]
         counts = {n: (c, t) for n, c, t, _ in nic_presence(cluster)}
         total = max((t for _, t in counts.values()), default=0)
@@ -291,7 +301,7 @@ class Session:
             for ch in A.plan(cluster, objs):
                 verb = {"create": "create", "update": "patch", "unchanged": "keep"}[ch.action]
                 changes.append(f"{verb} {ch.obj.ref}" + (f" ({', '.join(ch.fields[:3])})" if ch.fields else ""))
-        return ClusterCheck(objs=objs, problems=problems, changes=changes)
+        return ClusterCheck(objs=objs, problems=problems, changes=changes, uplinks=uplinks)
 
     def confirmation(self) -> "Confirmation":
         """Everything Apply will do, for the page that asks before it (blocks: a worker)."""
@@ -375,6 +385,7 @@ class ClusterCheck:
     problems: list = field(default_factory=list)
     changes: list[str] = field(default_factory=list)  # "create clusternetworks/data", "patch ..."
     error: str | None = None  # the cluster could not be reached or asked
+    uplinks: object = None  # vlan.scope cluster: the per-node uplink plan (tui.model.uplink_plan)
 
 
 @dataclass
