@@ -3,8 +3,9 @@ client that leases the management address during a live apply."""
 
 from __future__ import annotations
 
+from tui.model.formats import netmask_prefix
+
 import asyncio
-import ipaddress
 from dataclasses import asdict, dataclass
 
 
@@ -28,20 +29,11 @@ class DhcpFailed(Exception):
     pass
 
 
-def _prefix(mask: str | None) -> int | None:
-    if not mask:
-        return None
-    try:
-        return ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
-    except ValueError:
-        return None
-
-
 def _offer(ifname: str, msg) -> Offer:
     opts = msg.dhcp["options"]
     routers = opts.get("router") or []
     return Offer(
-        ifname, opts.get("server_id"), msg.dhcp["yiaddr"], _prefix(opts.get("subnet_mask")),
+        ifname, opts.get("server_id"), msg.dhcp["yiaddr"], netmask_prefix(opts.get("subnet_mask")),
         routers[0] if routers else None, tuple(opts.get("name_server") or ()), opts.get("lease_time"),
     )
 
