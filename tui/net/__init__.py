@@ -12,9 +12,19 @@ if TYPE_CHECKING:  # kept out of the import path: `inventory` starts fast
     from tui.model.hoststate import HostState
     from tui.model.inventory import Inventory
     from tui.model.plan import Step
+    from tui.net.journal import Journal
+
+
+class HostUnsupported(Exception):
+    """This host has state the tool cannot checkpoint and restore (a multipath route): an
+    apply is refused before anything changes."""
 
 
 class Host(Protocol):
+    simulated: bool
+    journal: "Journal"  # where this host's journal, lock and log live
+
+    def arm_timer(self, token: str) -> tuple[int, int | None] | None: ...
     def inventory(self, include_virtual: bool = False) -> Inventory: ...
     def snapshot(self) -> HostState: ...
     def run(self, step: Step) -> None: ...
@@ -25,6 +35,8 @@ class Host(Protocol):
 
 
 def open_host(simulated: bool = False) -> Host:
+    """The real host, or the simulated demo node: this is the one place that chooses, and the
+    journal, lock, log and revert timer come with the choice."""
     if simulated:
         from tui.net.simulated import SimulatedHost
 

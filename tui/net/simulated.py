@@ -31,10 +31,30 @@ DEMO_OFFERS = {
 
 
 class SimulatedHost:
+    """Its journal and lock live in a private temporary directory made for this process and
+    removed by close(); it has no revert timer (the wizard counts down itself). So the demo
+    never reads or writes the real journal, never starts a real timer, never opens netlink."""
+
+    simulated = True
+
     def __init__(self, nics: tuple[Nic, ...], state: HostState, delay: float = 0.0):
         self.nics = nics
         self.state = state
         self.delay = delay  # seconds per step, so progress is visible in the demo
+        self._journal = None
+
+    @property
+    def journal(self):
+        if self._journal is None:
+            import tempfile
+
+            from tui.net.journal import Journal
+
+            self._journal = Journal(tempfile.mkdtemp(prefix="hns-demo-journal-"))
+        return self._journal
+
+    def arm_timer(self, token: str) -> None:
+        return None
 
     @classmethod
     def demo(cls, delay: float = 0.15) -> "SimulatedHost":
@@ -72,7 +92,11 @@ class SimulatedHost:
         return [replace(offer, interface=ifname if vlan is None else f"{ifname}.{vlan}")] if offer else []
 
     def close(self) -> None:
-        pass
+        if self._journal is not None:
+            import shutil
+
+            shutil.rmtree(self._journal.dir, ignore_errors=True)
+            self._journal = None
 
     def run(self, step: Step) -> None:
         time.sleep(self.delay)

@@ -73,24 +73,40 @@ class Session:
 
     def apply_network(self, report, confirm_timeout: float = 60.0):
         """Apply, verified; the change stays pending until ``keep()`` (or reverts)."""
+        from tui.model.outcome import Outcome
         from tui.net.apply import apply
+        from tui.net.journal import JournalError
+        from tui.net.lock import Busy, exclusive
 
-        timer = (lambda deadline: 0) if self.simulated else None  # demo: the screen counts down
-        out = apply(self.host, self._target(), confirm_timeout=confirm_timeout, report=report, timer=timer)
+        try:
+            with exclusive(self.host.journal, "wizard apply"):
+                out = apply(self.host, self._target(), confirm_timeout=confirm_timeout, report=report)
+        except (Busy, JournalError) as exc:
+            out = Outcome(ok=False, error=str(exc))
         self.pending_until = out.pending_until
         return out
 
+    def outcome_lines(self, out, now: float) -> tuple[str, ...]:
+        """What the apply came to, in the words apply and run use."""
+        from tui.model.outcome import verdict
+
+        return verdict(out, now).lines
+
     def keep(self) -> bool:
         from tui.net.apply import confirm_pending
+        from tui.net.lock import exclusive
 
         self.pending_until = None
-        return confirm_pending()
+        with exclusive(self.host.journal, "wizard confirm", wait=10.0):
+            return confirm_pending(self.host.journal) is not None
 
     def revert(self, report) -> list[str] | None:
         from tui.net.apply import rollback_pending
+        from tui.net.lock import exclusive
 
         self.pending_until = None
-        return rollback_pending(self.host, report)
+        with exclusive(self.host.journal, "wizard revert", wait=10.0):
+            return rollback_pending(self.host, report)
 
     # ---- the cluster -------------------------------------------------------------------------
     def cluster(self):
