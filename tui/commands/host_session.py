@@ -38,10 +38,11 @@ def with_host(args, body) -> int:
         say(f"error: {exc}")
         return INVALID
     from tui.net import HostUnsupported
+    from tui.net.rtnl_dump import DumpInterrupted
 
     try:
         return body(host)
-    except HostUnsupported as exc:
+    except (HostUnsupported, DumpInterrupted, TimeoutError) as exc:
         say(f"error: {exc}")
         return INVALID
     finally:

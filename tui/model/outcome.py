@@ -46,6 +46,8 @@ def verdict(out: Outcome, now: float = 0.0) -> Verdict:
         return Verdict(OK, tuple(lines), line)
     error = f"error: {out.error or 'the apply failed'}"
     if not out.started:
+        if error.endswith("nothing was changed"):
+            return Verdict(FAILED, (error,), out.error or "")
         return Verdict(FAILED, (error, "nothing was changed"), f"{out.error}; nothing was changed")
     if out.restored:
         back = "the prior network state is back (verified)"

@@ -145,6 +145,7 @@ class _Signals:
 def apply(host, target: Target, *, confirm_timeout: float | None = None, report: Report = _quiet,
           ssh_ip: str | None = None) -> Outcome:
     from tui.net import HostUnsupported
+    from tui.net.rtnl_dump import DumpInterrupted
 
     journal: J.Journal = host.journal
     recorded = journal.read()
@@ -155,8 +156,8 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
                                        "(or 'confirm') first")
     try:
         before = host.snapshot()
-    except HostUnsupported as exc:
-        return Outcome(ok=False, error=f"{exc}: nothing was changed")
+    except (HostUnsupported, DumpInterrupted, TimeoutError) as exc:
+        return Outcome(ok=False, error=str(exc))
     full, checkpoint, steps = prepare(before, target)
     out = Outcome(ok=False, steps=steps)
     conflict = ssh_conflict(before, steps, ssh_ip)
