@@ -40,6 +40,7 @@ def qemu_nics(n_hub0: int = 3, n_hub1: int = 2) -> str:
     return " ".join(opts)
 
 
+@pytest.mark.vm
 @pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
 def test_topology_in_a_real_kernel():
     inner = f"cd {ROOT} && HNS_IN_VM=1 {sys.executable} -m pytest -q -p no:cacheprovider -o addopts= tests/vm {os.environ.get('HNS_VM_PYTEST_ARGS', '')}"

@@ -16,10 +16,13 @@ def run(args) -> int:
 
 def _run(args, host) -> int:
     from tui.model.outcome import verdict
-    from tui.net.apply import apply, prepare
+    from tui.net.apply import apply, prepare, recorded_apply
     from tui.net.inventory import ssh_peer_local_ip
 
-    host.journal.read()  # an unsafe or malformed journal stops here, before the profile is read
+    recorded = recorded_apply(host.journal)  # before the profile is read
+    if recorded:
+        say(f"error: {recorded}")
+        return INVALID
     np = node_plan(host, args.profile, args.inventory)
     if np.target is None:
         return report(np.problems)

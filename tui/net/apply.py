@@ -142,18 +142,25 @@ class _Signals:
         return False
 
 
+def recorded_apply(journal: J.Journal) -> str | None:
+    """Why a new apply must wait: an earlier one is still recorded (None: nothing is)."""
+    recorded = journal.read()
+    if recorded is None:
+        return None
+    what = {"applying": "an interrupted apply", "pending": "a pending apply",
+            "failed": "an apply whose restore failed"}[recorded.state]
+    return f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback' (or 'confirm') first"
+
+
 def apply(host, target: Target, *, confirm_timeout: float | None = None, report: Report = _quiet,
           ssh_ip: str | None = None) -> Outcome:
     from tui.net import HostUnsupported
     from tui.net.rtnl_dump import DumpInterrupted
 
     journal: J.Journal = host.journal
-    recorded = journal.read()
-    if recorded is not None:
-        what = {"applying": "an interrupted apply", "pending": "a pending apply",
-                "failed": "an apply whose restore failed"}[recorded.state]
-        return Outcome(ok=False, error=f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback' "
-                                       "(or 'confirm') first")
+    recorded = recorded_apply(journal)
+    if recorded:
+        return Outcome(ok=False, error=recorded)
     try:
         before = host.snapshot()
     except (HostUnsupported, DumpInterrupted, TimeoutError) as exc:
