@@ -347,3 +347,19 @@ def test_the_real_kernel_tests_are_marked():
     root = os.path.dirname(os.path.abspath(__file__))
     assert "pytest.mark.netns" in open(os.path.join(root, "test_netns.py")).read()
     assert "@pytest.mark.vm" in open(os.path.join(root, "test_vm.py")).read()
+
+
+# ---- the log -----------------------------------------------------------------------------
+def test_steps_verify_restore_and_the_lock_are_logged_in_the_run_dir():
+    from tui.net.logfile import NAME
+
+    ok, failing = SimulatedHost.demo(delay=0), Failing(3)
+    for host in (ok, failing):
+        with exclusive(host.journal, "apply"):
+            apply(host, target_for(host))
+    good = open(os.path.join(ok.journal.dir, NAME)).read()
+    bad = open(os.path.join(failing.journal.dir, NAME)).read()
+    assert "lock taken for apply" in good and "step 1/" in good and "verify: the host matches the profile" in good
+    assert "journal " in good and ": cleared" in good
+    assert "apply failed after 3 of" in bad and "injected" in bad and "restore: verified" in bad
+    assert oct(os.stat(os.path.join(ok.journal.dir, NAME)).st_mode & 0o777) == "0o600"

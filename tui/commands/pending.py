@@ -5,11 +5,18 @@ from __future__ import annotations
 import signal
 import time
 
-from tui.commands.common import INVALID, OK
-from tui.commands.host_session import guarded, say, with_host
+from tui.model.outcome import FAILED as INVALID, OK  # not tui.commands.common: the timer starts light
+
+
+def say(text: str) -> None:
+    from tui.commands.host_session import say as out
+
+    out(text)
 
 
 def confirm(args) -> int:
+    from tui.commands.host_session import guarded, with_host
+
     return with_host(args, lambda host: guarded(host, "confirm", lambda: _confirm(host)))
 
 
@@ -42,6 +49,8 @@ def _confirm(host) -> int:
 
 
 def rollback(args) -> int:
+    from tui.commands.host_session import guarded, with_host
+
     return with_host(args, lambda host: guarded(host, "rollback", lambda: _rollback(host)))
 
 
@@ -58,7 +67,8 @@ def _rollback(host) -> int:
 
 def revert_timer(args) -> int:
     """Runs detached; restores when the applying process dies before it finishes, or at the
-    deadline of a pending change unless it was confirmed."""
+    deadline of a pending change unless it was confirmed. Imports only what it needs, and
+    loads pyroute2 while it waits, so a restore starts at once."""
     from tui.net import open_host
     from tui.net.apply import revert_when_due
     from tui.net.journal import JournalError
@@ -69,7 +79,7 @@ def revert_timer(args) -> int:
     host = open_host(simulated=False)
     to_file(host.journal.dir)  # before the lock: the wait is logged too
     try:
-        return revert_when_due(host, args.token, exclusive)
+        return revert_when_due(host, args.token, exclusive, warm_up=lambda: host.netlink)
     except (JournalError, Busy) as exc:
         import logging
 

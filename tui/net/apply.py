@@ -293,11 +293,13 @@ def rollback_pending(host, report: Report = _quiet) -> list[str] | None:
     return left
 
 
-def revert_when_due(host, token: str, lock) -> int:
+def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None = None) -> int:
     """The revert timer's loop: restore when the applying process died before it finished,
     or when a pending change reaches its deadline unconfirmed. Exits when the journal no
-    longer carries ``token`` (confirmed, rolled back, finished)."""
+    longer carries ``token`` (confirmed, rolled back, finished). ``warm_up`` runs once the
+    journal shows the timer is needed (it opens the netlink socket the restore will use)."""
     journal: J.Journal = host.journal
+    log.info("revert timer: armed (token %s)", token[:4])
     while True:
         entry = journal.read()
         if entry is None or entry.token != token or entry.state == "failed":
@@ -306,6 +308,10 @@ def revert_when_due(host, token: str, lock) -> int:
             entry.state == "pending" and entry.deadline is not None and time.time() >= entry.deadline)
         if due:
             break
+        if warm_up is not None:
+            warm_up()
+            warm_up = None
+            continue  # warming up took a while: look again at once
         time.sleep(POLL)
     with lock(journal, "revert timer", wait=60.0):
         entry = journal.read()  # a confirm may have come first

@@ -243,7 +243,8 @@ def parse(path: str, data) -> Entry:
 
 # ---- processes -------------------------------------------------------------------------
 def start_time(pid: int | None) -> int | None:
-    """The process's start time (clock ticks after boot, /proc/PID/stat field 22); None: gone."""
+    """The process's start time (clock ticks after boot, /proc/PID/stat field 22); None: gone
+    (or a zombie: dead, only not yet reaped)."""
     if not pid or pid <= 0:
         return None
     try:
@@ -251,7 +252,8 @@ def start_time(pid: int | None) -> int | None:
             text = fh.read()
     except OSError:
         return None
-    return int(text[text.rindex(b")") + 2:].split()[19])
+    fields = text[text.rindex(b")") + 2:].split()
+    return None if fields[0] in (b"Z", b"X") else int(fields[19])
 
 
 def cmdline(pid: int) -> list[bytes]:
