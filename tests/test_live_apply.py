@@ -363,3 +363,43 @@ def test_steps_verify_restore_and_the_lock_are_logged_in_the_run_dir():
     assert "journal " in good and ": cleared" in good
     assert "apply failed after 3 of" in bad and "injected" in bad and "restore: verified" in bad
     assert oct(os.stat(os.path.join(ok.journal.dir, NAME)).st_mode & 0o777) == "0o600"
+
+
+# ---- the revert timer's decisions --------------------------------------------------------
+def _dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+TIMER_CASES = [
+    # (journal state, owner alive, deadline passed, token matches, restored)
+    ("applying", False, False, True, True),   # the applier died mid-way (kill -9)
+    ("pending", False, True, True, True),     # unconfirmed at the deadline
+    ("applying", True, False, False, False),  # another apply's journal: not ours, exit
+    ("failed", False, False, True, False),    # the applier's restore failed: left for rollback
+]
+
+
+@pytest.mark.parametrize("state,alive,passed,mine,restored", TIMER_CASES)
+def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, mine, restored):
+    from dataclasses import replace
+
+    from tui.net.apply import revert_when_due
+
+    host = SimulatedHost.demo(delay=0)
+    before = host.snapshot()
+    full, checkpoint, steps = prepare(before, target_for(host))
+    for s in steps[:3]:  # half applied
+        host.run(s)
+    pid = os.getpid() if alive else _dead_pid()
+    entry = J.Entry(state, pid, checkpoint, (time.time() - 1) if passed else None, None, "", J.start_time(pid), None, "T")
+    host.journal.write(entry)
+    warmed = []
+    code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1))
+    assert code == 0
+    assert (host.snapshot() == before) == restored
+    assert (host.journal.read() is None) == restored
+    if restored:
+        assert host.journal.last_revert().left == ()
+    host.close()

@@ -218,6 +218,7 @@ def test_kill_9_after_the_first_step_is_restored_by_the_armed_timer(clean, tmp_p
         line = next(l for l in log if words in l)
         return time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S")) + int(line[20:23]) / 1000 - killed
 
+    print("\n".join(l for l in log if "revert timer" in l or "restore" in l or "lock" in l))
     noticed, verified = at("the applying process died; restoring the checkpoint"), at("restore: verified")
     print(f"\nFIGURE kill -9 after the first step -> prior state restored and verified in {took:.2f} s "
           f"(timer noticed the death at +{noticed:.2f} s, restore verified at +{verified:.2f} s); "
@@ -250,12 +251,28 @@ def test_confirm_after_the_timer_reverted_says_so(clean, tmp_path):
     assert r.returncode == 1 and "too late: the revert timer already restored the prior state" in r.stderr, r.stderr
 
 
+def _timers() -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"revert-timer" in open(f"/proc/{pid}/cmdline", "rb").read():
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
 def test_confirm_keeps_the_change(clean, tmp_path):
     lab = clean
-    r = cli("apply", "--confirm-timeout", "5", profile_file(tmp_path, mgmt(lab)))
+    r = cli("apply", "--confirm-timeout", "60", profile_file(tmp_path, mgmt(lab)))
     assert r.returncode == 0, r.stderr
-    assert cli("confirm").returncode == 0
-    time.sleep(7)
+    assert _timers()
+    r = cli("confirm")
+    assert r.returncode == 0 and "confirmed: the change stays" in r.stderr, r.stderr
+    deadline = time.time() + 30
+    while _timers() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not _timers() and not os.path.exists(f"{RUN_DIR}/journal.json")  # nothing left that could revert
     assert link("mgmt-bo")["master"] == "mgmt-br"
 
 

@@ -300,6 +300,7 @@ def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None
     journal shows the timer is needed (it opens the netlink socket the restore will use)."""
     journal: J.Journal = host.journal
     log.info("revert timer: armed (token %s)", token[:4])
+    warming = None
     while True:
         entry = journal.read()
         if entry is None or entry.token != token or entry.state == "failed":
@@ -308,11 +309,13 @@ def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None
             entry.state == "pending" and entry.deadline is not None and time.time() >= entry.deadline)
         if due:
             break
-        if warm_up is not None:
-            warm_up()
-            warm_up = None
-            continue  # warming up took a while: look again at once
+        if warm_up is not None and warming is None:  # in a thread: the poll goes on, an exit is not delayed
+            warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+            warming.start()
         time.sleep(POLL)
+    log.info("revert timer: due (%s)", entry.state)
+    if warming is not None:
+        warming.join()
     with lock(journal, "revert timer", wait=60.0):
         entry = journal.read()  # a confirm may have come first
         if entry is None or entry.token != token:
