@@ -149,19 +149,43 @@ def test_the_checkpoint_is_journalled_and_the_timer_armed_before_the_first_step(
 
     class Watching(SimulatedHost):
         def arm_timer(self, token):
-            seen.append(("arm", self.journal.read().token == token))
+            seen.append(("timer started", token))
             return (os.getpid(), J.start_time(os.getpid()))
+
+        def missing_features(self, kinds):
+            seen.append(("kernel check",))
+            return []
 
         def run(self, step):
             e = self.journal.read()
-            seen.append(("step", e.state, e.timer_pid == os.getpid(), e.checkpoint is not None))
+            seen.append(("step", e.state, e.token, e.timer_pid == os.getpid(), e.checkpoint is not None))
             super().run(step)
 
     demo = SimulatedHost.demo(delay=0)
     host = Watching(demo.nics, demo.snapshot(), 0)
     assert apply(host, target_for(host)).ok
-    assert seen[0] == ("arm", True) and seen[1] == ("step", "applying", True, True)
+    token = seen[0][1]
+    assert seen[:3] == [("timer started", token), ("kernel check",), ("step", "applying", token, True, True)]
     assert host.journal.read() is None
+
+
+def test_a_refused_apply_stops_the_timer_it_started():
+    victim = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        class NoBonding(SimulatedHost):
+            def arm_timer(self, token):
+                return (victim.pid, J.start_time(victim.pid))
+
+            def missing_features(self, kinds):
+                return ["bonding"]
+
+        demo = SimulatedHost.demo(delay=0)
+        host = NoBonding(demo.nics, demo.snapshot(), 0)
+        out = apply(host, target_for(host))
+        assert not out.ok and "lacks bonding" in out.error and host.journal.read() is None
+        assert victim.wait(timeout=5) == -signal.SIGTERM
+    finally:
+        victim.kill()
 
 
 # ---- demo isolation ----------------------------------------------------------------------
@@ -376,7 +400,7 @@ TIMER_CASES = [
     # (journal state, owner alive, deadline passed, token matches, restored)
     ("applying", False, False, True, True),   # the applier died mid-way (kill -9)
     ("pending", False, True, True, True),     # unconfirmed at the deadline
-    ("applying", True, False, False, False),  # another apply's journal: not ours, exit
+    ("applying", True, False, False, False),  # another apply's journal, and our owner is gone: exit
     ("failed", False, False, True, False),    # the applier's restore failed: left for rollback
 ]
 
@@ -396,7 +420,7 @@ def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, 
     entry = J.Entry(state, pid, checkpoint, (time.time() - 1) if passed else None, None, "", J.start_time(pid), None, "T")
     host.journal.write(entry)
     warmed = []
-    code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1))
+    code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1), owner=-1)
     assert code == 0
     assert (host.snapshot() == before) == restored
     assert (host.journal.read() is None) == restored

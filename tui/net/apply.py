@@ -174,20 +174,34 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
     if not steps:
         out.ok = True
         return out
-    missing = host.missing_features(kernel_needs(steps))
-    if missing:
-        out.error = f"this kernel lacks {', '.join(missing)}: nothing was changed"
-        return out
-    gateway_before = bool(full.gateway) and host.reachable(full.gateway, 1.0)
     summary = f"{len(steps)} steps"
     log.info("apply: %s planned", summary)
+    # the timer starts now, on standby: the kernel check and the gateway probe give it time to
+    # load what a restore needs before the first step
+    token = os.urandom(8).hex()
+    armed = False
     try:
-        entry = _arm(host, journal, checkpoint, summary)
-    except (OSError, J.JournalError) as exc:
-        journal.clear()
-        out.error = f"cannot arm the rollback ({exc}): nothing was changed"
-        log.error("apply: %s", out.error)
+        timer = host.arm_timer(token)
+    except OSError as exc:
+        out.error = f"cannot start the revert timer ({exc}): nothing was changed"
         return out
+    try:
+        missing = host.missing_features(kernel_needs(steps))
+        if missing:
+            out.error = f"this kernel lacks {', '.join(missing)}: nothing was changed"
+            return out
+        gateway_before = bool(full.gateway) and host.reachable(full.gateway, 1.0)
+        try:
+            entry = _arm(journal, checkpoint, summary, token, timer)
+        except (OSError, J.JournalError) as exc:
+            journal.clear()
+            out.error = f"cannot write the journal ({exc}): nothing was changed"
+            log.error("apply: %s", out.error)
+            return out
+        armed = True
+    finally:
+        if timer is not None and not armed:
+            _stop_own_timer(timer)
     with _Signals() as sigs:
         try:
             for s in steps:
@@ -229,18 +243,27 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
     return out
 
 
-def _arm(host, journal: J.Journal, checkpoint: Target, summary: str) -> J.Entry:
-    """The checkpoint written and fsynced, then the revert timer running (on the real host)."""
+def _arm(journal: J.Journal, checkpoint: Target, summary: str, token: str, timer) -> J.Entry:
+    """The checkpoint written and fsynced, carrying the token of the (running) revert timer:
+    from here on the timer restores it if this process dies."""
     journal.forget_revert()
-    token = os.urandom(8).hex()
-    entry = J.Entry("applying", os.getpid(), checkpoint, None, None, summary, J.start_time(os.getpid()), None, token)
+    pid_t, start_t = timer if timer is not None else (None, None)
+    entry = J.Entry("applying", os.getpid(), checkpoint, None, pid_t, summary, J.start_time(os.getpid()), start_t, token)
     journal.write(entry)
-    timer = host.arm_timer(token)
     if timer is not None:
-        entry = replace(entry, timer_pid=timer[0], timer_start=timer[1])
-        journal.write(entry)
-        log.info("revert timer armed: pid %d", timer[0])
+        log.info("revert timer armed: pid %d", pid_t)
     return entry
+
+
+def _stop_own_timer(timer: tuple[int, int | None]) -> None:
+    """Nothing was changed: the standby timer this apply started goes (it is our child; the
+    start time guards against a reused PID all the same)."""
+    pid, start = timer
+    if start is not None and J.start_time(pid) == start:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
 
 
 def start_timer(journal: J.Journal, token: str) -> tuple[int, int | None]:
@@ -293,17 +316,30 @@ def rollback_pending(host, report: Report = _quiet) -> list[str] | None:
     return left
 
 
-def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None = None) -> int:
-    """The revert timer's loop: restore when the applying process died before it finished,
-    or when a pending change reaches its deadline unconfirmed. Exits when the journal no
-    longer carries ``token`` (confirmed, rolled back, finished). ``warm_up`` runs once the
-    journal shows the timer is needed (it opens the netlink socket the restore will use)."""
+def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None = None,
+                    owner: int | None = None) -> int:
+    """The revert timer's loop. On standby until the journal carries ``token`` (it exits if
+    its ``owner``, the applying process that started it, goes first: nothing was changed).
+    Then it restores when the applying process died before it finished, or when a pending
+    change reaches its deadline unconfirmed, and exits when the journal no longer carries
+    ``token`` (confirmed, rolled back, finished). ``warm_up`` (in a thread, while it polls)
+    opens the netlink socket the restore will use."""
     journal: J.Journal = host.journal
-    log.info("revert timer: armed (token %s)", token[:4])
-    warming = None
+    owner = os.getppid() if owner is None else owner
+    log.info("revert timer: started (token %s)", token[:4])
+    warming, seen = None, False
     while True:
         entry = journal.read()
-        if entry is None or entry.token != token or entry.state == "failed":
+        if entry is None or entry.token != token:
+            if seen or os.getppid() != owner:
+                return 0  # finished, confirmed, rolled back; or its apply never armed it
+            if warm_up is not None and warming is None:
+                warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+                warming.start()
+            time.sleep(POLL)
+            continue
+        seen = True
+        if entry.state == "failed":
             return 0
         due = (entry.state == "applying" and not J.alive(entry.pid, entry.pid_start)) or (
             entry.state == "pending" and entry.deadline is not None and time.time() >= entry.deadline)
