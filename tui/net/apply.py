@@ -248,7 +248,8 @@ def _arm(journal: J.Journal, checkpoint: Target, summary: str, token: str, timer
     from here on the timer restores it if this process dies."""
     journal.forget_revert()
     pid_t, start_t = timer if timer is not None else (None, None)
-    entry = J.Entry("applying", os.getpid(), checkpoint, None, pid_t, summary, J.start_time(os.getpid()), start_t, token)
+    me = os.getpid()
+    entry = J.Entry("applying", me, checkpoint, None, pid_t, summary, J.start_time(me), start_t, token)
     journal.write(entry)
     if timer is not None:
         log.info("revert timer armed: pid %d", pid_t)

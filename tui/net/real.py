@@ -78,7 +78,8 @@ class RealHost:
                 return probe(sub, timeout)
         except NetlinkError as exc:
             if exc.code in (errno.EOPNOTSUPP,):
-                raise Refused(f"this kernel lacks 802.1Q VLANs (8021q): cannot probe VLAN {vlan}; nothing was changed") from None
+                raise Refused(f"this kernel lacks 802.1Q VLANs (8021q): cannot probe VLAN {vlan}; "
+                              "nothing was changed") from None
             raise Refused(f"cannot add a VLAN {vlan} sub-interface on {ifname}: {os.strerror(exc.code)}; "
                           "nothing was changed") from None
 
