@@ -47,6 +47,7 @@ def test_topology_in_a_real_kernel():
     cmd = [os.path.join(VENV_BIN, "vng"), "--disable-kvm", "--force-9p", "-r", _kernel(), "--user", "root",
            "--memory", "1G", "--cpus", "2", f"--qemu-opts={qemu_nics()}", "--exec", inner]
     env = dict(os.environ, PATH=f"{VENV_BIN}:{os.environ.get('PATH', '')}")
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3000)  # ~25 min under TCG on a shared machine, each apply arming a timer
+    # over 25 min under TCG on a shared machine: every apply arms a revert timer that loads pyroute2
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3000)
     print(r.stdout[-6000:])
     assert r.returncode == 0 and " passed" in r.stdout and "failed" not in r.stdout, r.stdout[-8000:] + r.stderr[-3000:]
