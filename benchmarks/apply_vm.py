@@ -61,6 +61,7 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code
+import tui.commands.pending, tui.net.lock, tui.net.logfile  # the revert timer each apply arms
 files = set()
 for m in list(sys.modules.values()):
     f = getattr(m, '__file__', None)
@@ -107,6 +108,21 @@ def local_tree(dest: Path) -> tuple[list[str], dict, str]:
     return [os.path.realpath(sys.executable), "-m", "tui", "apply", "/tmp/bench-profile.yaml"], env, prelude
 
 
+def wait_for_timers(limit: float = 120.0) -> None:
+    """Until no revert timer runs: the next run must not share the (emulated) CPUs with one."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        busy = False
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                busy |= b"revert-timer" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                pass
+        if not busy:
+            return
+        time.sleep(0.2)
+
+
 def inside() -> None:
     nics = sorted(n for n in os.listdir("/sys/class/net")
                   if open(f"/sys/class/net/{n}/address").read().startswith("52:54:00:00:00"))
@@ -129,6 +145,7 @@ def inside() -> None:
         timings[key].append(time.perf_counter() - t)
         if r.returncode:
             sys.exit(f"RESULT {key} failed: {r.stderr[-1500:]}")
+        wait_for_timers()  # the apply's revert timer exits once the journal is cleared
         teardown(a, b)
 
     for _ in range(3):

@@ -15,7 +15,6 @@ from textual.widgets import Button, Input, Label, ListItem, ListView, RichLog, S
 from screens.base import StepScreen
 from screens.steps import FormScreen
 from tui.wizard.glyphs import console_text
-from tui.wizard.session import apply_messages
 from tui.wizard.steps import step_for_path
 
 CONFIRM_SECONDS = 60
@@ -192,7 +191,7 @@ class ApplyScreen(StepScreen):
             self.ui(self._finished)
             return
         out = s.apply_network(lambda event, text: self.log_line(f"{event}: {text}"), CONFIRM_SECONDS)
-        for line in apply_messages(out):
+        for line in s.outcome_lines(out):
             self.log_line(line)
         if s.result.address:
             self.log_line(f"the node's address is now {s.result.address}")
@@ -238,8 +237,8 @@ class ApplyScreen(StepScreen):
 
     @work(thread=True, exclusive=True)
     def revert(self, then=None) -> None:
-        left = self.session.revert(lambda e, t: self.log_line(f"{e}: {t}"))
-        self.log_line("reverted: the prior network state is back (verified)" if not left else "could not fully restore: " + "; ".join(left))
+        for line in self.session.revert(lambda e, t: self.log_line(f"{e}: {t}")):
+            self.log_line(line)
         self.ui(then or self._finished)
 
     def _finished(self) -> None:

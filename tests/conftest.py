@@ -10,6 +10,21 @@ import pytest
 
 # tests/vm runs inside the QEMU guest only (tests/test_vm.py boots it)
 collect_ignore = [] if os.environ.get("HNS_IN_VM") else ["vm"]
+REAL_MARKERS = ("netns", "vm")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """HNS_REQUIRE_REAL=1 (.ci/run sets it): a real-kernel test (marked netns or vm) that
+    skips is a failure — they are the only tests of every netlink write, verify, rollback,
+    DHCP and the revert timer, and must never pass by not running."""
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.skipped and os.environ.get("HNS_REQUIRE_REAL") == "1" and any(
+            item.get_closest_marker(m) for m in REAL_MARKERS) and not hasattr(rep, "wasxfail"):
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        rep.outcome = "failed"
+        rep.longrepr = f"HNS_REQUIRE_REAL=1: this real-kernel test would skip: {reason}"
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -23,7 +23,7 @@ def _modules():
     "import " + ", ".join(_modules()),
     "from tui.cli import main; main(['validate', 'profiles/single-nic-dhcp.yaml'])",
     "from tui.cli import main; main(['render', 'profiles/lacp-vlan-jumbo.yaml', '--format', 'nm-keyfiles', '-o', "
-    "'/tmp/hygiene-nm'])",
+    "__import__('tempfile').mkdtemp() + '/nm'])",
     # reading the host (inventory, the planner's state) is rtnl_dump + sysfs: pyroute2 only changes it
     "from tui.net.real import RealHost; h = RealHost(); h.inventory(True); h.snapshot(); h.close()",
 ])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,9 @@ import time
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NODE, SWITCH = "hns-node", "hns-sw"
+# unique per run: two runs at once (or a run next to another engineer's) never share a namespace
+_RUN = f"{os.getpid()}-{secrets.token_hex(3)}"
+NODE, SWITCH = f"hns-node-{_RUN}", f"hns-sw-{_RUN}"
 
 
 def _why_not() -> str | None:
@@ -26,7 +29,7 @@ def _why_not() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")
+pytestmark = [pytest.mark.netns, pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")]
 
 
 def sh(cmd: str) -> str:
@@ -48,14 +51,15 @@ def oracle() -> dict:
     links = {l["ifname"]: (("UP" in l["flags"]), l["mtu"], l.get("master"), l.get("linkinfo", {}).get("info_kind"))
              for l in ipj("-d link show") if l["ifname"] != "lo"}
     addrs = sorted((a["ifname"], i["local"], i["prefixlen"]) for a in ipj("-4 addr show") for i in a["addr_info"])
-    routes = sorted((r.get("dst"), r.get("gateway"), r.get("dev")) for r in ipj("-4 route show"))
+    routes = sorted((r.get("dst"), r.get("gateway"), r.get("dev"),
+                     tuple((h.get("gateway"), h.get("dev"), h.get("weight")) for h in r.get("nexthops", ())))
+                    for r in ipj("-4 route show"))
     return {"links": links, "addrs": addrs, "routes": routes}
 
 
 @pytest.fixture()
 def wire(tmp_path):
     for ns in (NODE, SWITCH):
-        subprocess.run(f"ip netns del {ns}", shell=True, capture_output=True)
         sh(f"ip netns add {ns}")
     sh(f"ip -n {NODE} link add eth0 type veth peer name sw0 netns {SWITCH}")
     sh(f"ip -n {NODE} link add eth1 type veth peer name sw1 netns {SWITCH}")
@@ -164,13 +168,13 @@ def test_dhcp_client_configures_address_and_default_route(wire):
 
 APPLY = textwrap.dedent("""
     import json, sys
-    from tui.model.hoststate import HostState, Link, Route, Target, sorted_attrs
+    from tui.model.netstate import HostState, Link, KernelRoute, Target, sorted_attrs
     from tui.net.apply import apply, prepare, restore
     from tui.net.real import RealHost
     want = HostState((
         Link("eth0", None, True, 1400, "br0"), Link("eth1", None, True, 1400, "br0"),
         Link("br0", "bridge", True, 1400, None, sorted_attrs(stp_state=0, forward_delay=0)),
-    ), (("br0", "10.9.0.20/24"),), (Route("default", "10.9.0.1", "br0"),)).normalized()
+    ), (("br0", "10.9.0.20/24"),), (KernelRoute("default", "10.9.0.1", "br0"),)).normalized()
     target = Target(want, want.names, "br0", "10.9.0.1", owns_default=True)
 
     class Failing(RealHost):
@@ -200,7 +204,7 @@ def test_apply_bridge_addresses_routes_mtu_and_restore_on_each_failure(wire, tmp
     assert after["links"]["br0"] == (True, 1400, None, "bridge")
     assert after["links"]["eth0"][2] == "br0" and after["links"]["eth1"][1] == 1400
     assert ("br0", "10.9.0.20", 24) in after["addrs"] and ("eth0", "10.9.0.10", 24) not in after["addrs"]
-    assert ("default", "10.9.0.1", "br0") in after["routes"]
+    assert ("default", "10.9.0.1", "br0", ()) in after["routes"]
     # back to the start, then fail at every step: each time the exact prior state returns
     sh(f"ip -n {NODE} link del br0 && ip -n {NODE} link set eth0 mtu 1500 && ip -n {NODE} link set eth1 mtu 1500")
     sh(f"ip -n {NODE} link set eth0 up && ip -n {NODE} link set eth1 up")
@@ -215,9 +219,11 @@ def test_apply_bridge_addresses_routes_mtu_and_restore_on_each_failure(wire, tmp
 
 def test_a_kernel_without_bonding_is_refused_before_anything_changes(wire, tmp_path):
     have = subprocess.run(f"ip -n {NODE} link add hnsprobe type bond", shell=True, capture_output=True)
-    if have.returncode == 0:
+    if have.returncode == 0:  # a kernel with bonding: the feature check must say so (the VM tests apply)
         sh(f"ip -n {NODE} link del hnsprobe")
-        pytest.skip("this kernel has bonding (the QEMU tests cover the apply)")
+        r = in_node("-c", "from tui.net.netlink import missing_kernel_features as m; print(m(frozenset({'bond'})))")
+        assert r.stdout.strip() == "[]", r.stderr
+        return
     sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0")
     before = oracle()
     profile = tmp_path / "p.yaml"
@@ -234,11 +240,39 @@ KILLED = APPLY.replace('raise RuntimeError("injected")', '__import__("os")._exit
 assert KILLED != APPLY
 
 
-def test_an_interrupted_apply_is_visible_and_rolled_back_at_the_next_start(wire, tmp_path):
+def _journal_gone(path, within: float) -> float | None:
+    """Seconds until ``path`` disappears (None: it stayed)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < within:
+        if not os.path.exists(path):
+            return time.monotonic() - t0
+        time.sleep(0.02)
+    return None
+
+
+def test_a_kill_9_mid_apply_is_restored_by_the_armed_timer(wire, tmp_path):
+    """The revert timer runs before the first step: the applier dies (as under kill -9) after
+    step 4, and the timer restores the exact prior state by itself, no person needed."""
     sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
     before = oracle()
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
     r = in_node("-c", KILLED, "4", env=env)
+    assert r.returncode == 9
+    took = _journal_gone(tmp_path / "run" / "journal.json", 30)
+    assert took is not None, "the armed timer did not restore"
+    assert oracle() == before
+    log = (tmp_path / "run" / "harvester-netsetup.log").read_text()
+    assert "revert timer: the applying process died; restoring the checkpoint" in log and "restore: verified" in log
+    print(f"kill -9 after step 4 -> restored by the timer in {took:.2f} s (netns)")
+
+
+def test_an_interrupted_apply_without_its_timer_is_visible_and_rolled_back_at_the_next_start(wire, tmp_path):
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    # the timer dies with the applier (a whole-box crash): the journal stays for the next start
+    no_timer = KILLED.replace("class Failing(RealHost):", "class Failing(RealHost):\n    arm_timer = lambda self, token: None")
+    r = in_node("-c", no_timer, "4", env=env)
     assert r.returncode == 9
     assert oracle() != before  # half applied
     journal = json.loads((tmp_path / "run" / "journal.json").read_text())
@@ -252,3 +286,111 @@ def test_an_interrupted_apply_is_visible_and_rolled_back_at_the_next_start(wire,
     assert "rolled back: the prior network state is back (verified)" in r.stderr
     assert oracle() == before
     assert not (tmp_path / "run" / "journal.json").exists()
+
+
+SIGNALLED = APPLY.replace('raise RuntimeError("injected")',
+                          '__import__("os").kill(__import__("os").getpid(), 15); __import__("time").sleep(5)')
+
+
+def test_sigterm_mid_apply_restores_in_process(wire, tmp_path):
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    for k in (0, 3):
+        r = in_node("-c", SIGNALLED, str(k), env=env)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout)
+        assert not out["ok"] and out["restored"] and out["error"] == "interrupted by SIGTERM", out
+        assert oracle() == before and not (tmp_path / "run" / "journal.json").exists()
+
+
+def test_demo_never_reaches_the_real_host(wire, tmp_path):
+    """--demo apply with a confirm timeout, then --demo rollback, in a namespace with a real
+    default route: no journal, no timer, no netlink change (ip -j before/after)."""
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    run = tmp_path / "run"
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
+    profile = tmp_path / "p.yaml"
+    profile.write_text("version: 1\nnode: {hostname: n1, dns: [10.0.0.53]}\nmanagement:\n"
+                       "  interfaces: [{name: ens1f0}, {name: ens1f1}]\n  ipv4: {method: static, address: 10.0.0.12/24, gateway: 10.0.0.1}\n")
+    r = in_node("-m", "tui", "--demo", "apply", str(profile), "--confirm-timeout", "2", env=env)
+    assert r.returncode == 0 and "pending" in r.stderr, r.stderr
+    time.sleep(3.5)  # past the deadline: a leaked timer would act now
+    for cmd in ("rollback", "confirm"):
+        r = in_node("-m", "tui", "--demo", cmd, env=env)
+        assert r.returncode == 0, r.stderr
+    assert not run.exists() and oracle() == before
+    assert "revert-timer" not in sh("ps -eo args")
+
+
+def test_a_multipath_default_route_is_never_lost(wire, tmp_path):
+    """The checkpoint cannot hold a multipath route: the apply is refused before any change,
+    and the route (both nexthops, weights) is there afterwards, as is everything else."""
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} addr add 10.9.5.10/24 dev eth1")
+    sh(f"ip -n {NODE} route add default nexthop via 10.9.0.1 dev eth0 weight 1 nexthop via 10.9.5.1 dev eth1 weight 2")
+    before = oracle()
+    assert any(r[3] for r in before["routes"])
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    r = in_node("-c", APPLY, "-1", env=env)
+    out = json.loads(r.stdout)
+    assert not out["ok"] and "multipath" in out["error"] and "nothing was changed" not in out["error"], out
+    assert oracle() == before
+    r = in_node("-m", "tui", "rollback", env=env)
+    assert r.returncode == 0 and "nothing to roll back" in r.stderr
+    assert oracle() == before
+
+
+def test_the_lock_refuses_a_second_apply_confirm_and_rollback(wire, tmp_path):
+    run = tmp_path / "run"
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
+    holder = subprocess.Popen(
+        ["ip", "netns", "exec", NODE, sys.executable, "-c",
+         "import sys, time; from tui.net.journal import Journal; from tui.net.lock import exclusive\n"
+         f"with exclusive(Journal({str(run)!r}), 'apply'):\n    print('held', flush=True); time.sleep(30)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        profile = tmp_path / "p.yaml"
+        profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+        for args in (("apply", str(profile)), ("confirm",), ("rollback",)):
+            r = in_node("-m", "tui", *args, env=env)
+            assert r.returncode == 1, (args, r.stderr)
+            assert f"error: {run / 'lock'}: another harvester-netsetup is changing this host: pid {holder.pid} (apply)" \
+                in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+CORRUPT = [("garbage", "garbage{{{", "not JSON"), ("null", "null", "not an object"), ("list", "[]", "not an object"),
+           ("empty", "{}", "state: missing")]
+
+
+@pytest.mark.parametrize("name,text,message", CORRUPT, ids=[c[0] for c in CORRUPT])
+def test_a_corrupt_journal_is_an_error_for_every_command(wire, tmp_path, name, text, message):
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    (run / "journal.json").write_text(text)
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
+    profile = tmp_path / "p.yaml"
+    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    before = oracle()
+    for args in (("confirm",), ("rollback",), ("apply", str(profile))):
+        r = in_node("-m", "tui", *args, env=env)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, (args, r.stderr)
+        assert f"error: {run / 'journal.json'}: " in r.stderr and message in r.stderr, (args, r.stderr)
+    assert oracle() == before and (run / "journal.json").read_text() == text
+
+
+def test_a_tagged_probe_on_a_kernel_without_8021q_is_refused_cleanly(wire):
+    have = subprocess.run(f"ip -n {NODE} link add link eth0 name hnsq.5 type vlan id 5", shell=True, capture_output=True)
+    before = oracle()
+    r = in_node("-m", "tui", "probe-dhcp", "eth0", "--vlan", "10", "--timeout", "2")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    if have.returncode == 0:  # the kernel has 8021q: the probe runs (no server on VLAN 10)
+        sh(f"ip -n {NODE} link del hnsq.5")
+        assert "no DHCP offer on eth0 VLAN 10" in r.stdout
+    else:
+        assert "error: this kernel lacks 802.1Q VLANs (8021q): cannot probe VLAN 10; nothing was changed" in r.stderr
+        assert oracle() == before

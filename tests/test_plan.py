@@ -10,7 +10,7 @@ from tui.model.netstate import as_data, from_data
 from tui.model.plan import differences
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
-from tui.net import journal
+from tui.net import journal as J
 from tui.net.apply import apply, kernel_needs, prepare
 from tui.net.simulated import SimulatedHost
 
@@ -77,7 +77,7 @@ def test_apply_verifies_and_a_second_plan_is_empty(name, kw):
     assert out.ok, out.error
     assert differences(host.snapshot(), prepare(host.snapshot(), target)[0]) == []
     assert prepare(host.snapshot(), target)[2] == []
-    assert journal.read() is None
+    assert host.journal.read() is None
 
 
 @pytest.mark.parametrize("release, mode, vid, needs", [
@@ -105,7 +105,7 @@ def test_a_kernel_lacking_a_feature_is_refused_before_anything_changes():
     out = apply(host, target_for(host, mode="802.3ad", vid=100))
     assert not out.ok and out.error == "this kernel lacks bonding: nothing was changed" and out.done == 0
     assert NoBonding.asked == {"bond", "bridge", "vlan"} and host.snapshot() == before
-    assert journal.read() is None
+    assert host.journal.read() is None
 
 
 def test_failure_at_every_step_restores_the_checkpoint():
@@ -144,9 +144,9 @@ def test_a_change_that_cuts_the_ssh_session_needs_the_confirm_timer():
 def test_journal_round_trips_the_checkpoint():
     host = SimulatedHost.demo(delay=0)
     full, checkpoint, _ = prepare(host.snapshot(), target_for(host, vid=100))
-    journal.write(journal.Entry("applying", 999999, checkpoint))
-    entry = journal.interrupted()
-    assert entry is not None and entry.checkpoint == checkpoint
+    host.journal.write(J.Entry("applying", 999999, checkpoint))
+    entry = host.journal.read()
+    assert entry is not None and entry.checkpoint == checkpoint and not J.alive(entry.pid)
     assert from_data(as_data(full.state)) == full.state
 
 

@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=text)
         s.set_defaults(module="pending")
     s = sub.add_parser("revert-timer")  # internal (the detached timer); no help= keeps it out of --help
-    s.add_argument("--deadline", type=float, required=True)
+    s.add_argument("--token", required=True)
     s.set_defaults(module="pending")
 
     s = sub.add_parser("probe-dhcp", help="look for DHCP servers (DISCOVER only, never takes a lease)")

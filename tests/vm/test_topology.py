@@ -10,7 +10,10 @@ import time
 
 import pytest
 
-from vmlab import ROOT, RUN_DIR, cli, ipj, oracle_state, profile_file, sh
+import signal
+import subprocess
+
+from vmlab import LAB_DIR, ROOT, RUN_DIR, cli, ipj, oracle_state, profile_file, sh
 
 
 def mgmt(lab, bond="active-backup", vlan=0, mtu=0, ipv4=None, extra=""):
@@ -184,12 +187,92 @@ def test_confirm_timer_reverts_with_its_terminal_gone(clean, tmp_path):
     assert oracle_state([]) == before
 
 
+def test_kill_9_after_the_first_step_is_restored_by_the_armed_timer(clean, tmp_path):
+    """The revert timer is armed before the first step: kill -9 the apply right after it, and
+    the timer restores the exact prior state by itself (ip -j / bridge -j). Prints the time
+    from the kill to the restored state."""
+    lab = clean
+    _prior(lab)
+    before = oracle_state([])
+    env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=RUN_DIR)
+    path = profile_file(tmp_path, mgmt(lab, "802.3ad", 100, 9000))
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "apply", "--confirm-timeout", "120", path], cwd=ROOT, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    steps = 0
+    for line in proc.stderr:
+        if line.startswith("step: "):
+            steps += 1
+            if steps == 2:  # the first step is done
+                break
+    proc.send_signal(signal.SIGKILL)
+    killed = time.time()
+    proc.wait()
+    assert steps == 2, "the apply never reached its second step"
+    while time.time() - killed < 120 and os.path.exists(f"{RUN_DIR}/journal.json"):
+        time.sleep(0.02)  # only a stat: the restore gets the (emulated) CPUs
+    took = time.time() - killed
+    assert oracle_state([]) == before, "the armed timer did not restore the prior state"
+    log = open(f"{RUN_DIR}/harvester-netsetup.log").read().splitlines()
+
+    def at(words):  # the log's own clock: when the timer noticed, when the restore verified
+        line = next(l for l in log if words in l)
+        return time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S")) + int(line[20:23]) / 1000 - killed
+
+    print("\n".join(l for l in log if "revert timer" in l or "restore" in l or "lock" in l))
+    noticed, verified = at("the applying process died; restoring the checkpoint"), at("restore: verified")
+    print(f"\nFIGURE kill -9 after the first step -> prior state restored and verified in {took:.2f} s "
+          f"(timer noticed the death at +{noticed:.2f} s, restore verified at +{verified:.2f} s); "
+          f"the confirm timeout was 120 s")
+
+
+def test_two_concurrent_applies_one_refused_by_the_lock(clean, tmp_path):
+    lab = clean
+    env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=RUN_DIR)
+    path = profile_file(tmp_path, mgmt(lab))
+    cmds = ([sys.executable, "-m", "tui", "apply", path],
+            [sys.executable, "-m", "tui", "run", "--profile", path, "--no-cluster", "--config-out", str(tmp_path / "c")])
+    procs = [subprocess.Popen(c, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) for c in cmds]
+    results = [(p.wait(timeout=240), p.stderr.read()) for p in procs]
+    winners = [r for r in results if r[0] == 0]
+    losers = [r for r in results if r[0] != 0]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert "another harvester-netsetup is changing this host: pid" in losers[0][1], losers[0][1]
+    assert link("mgmt-bo")["master"] == "mgmt-br" and not os.path.exists(f"{RUN_DIR}/journal.json")
+
+
+def test_confirm_after_the_timer_reverted_says_so(clean, tmp_path):
+    lab = clean
+    r = cli("apply", "--confirm-timeout", "3", profile_file(tmp_path, mgmt(lab)))
+    assert r.returncode == 0, r.stderr
+    deadline = time.time() + 60
+    while time.time() < deadline and os.path.exists(f"{RUN_DIR}/journal.json"):
+        time.sleep(0.2)
+    r = cli("confirm")
+    assert r.returncode == 1 and "too late: the revert timer already restored the prior state" in r.stderr, r.stderr
+
+
+def _timers() -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"revert-timer" in open(f"/proc/{pid}/cmdline", "rb").read():
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
 def test_confirm_keeps_the_change(clean, tmp_path):
     lab = clean
-    r = cli("apply", "--confirm-timeout", "5", profile_file(tmp_path, mgmt(lab)))
+    r = cli("apply", "--confirm-timeout", "60", profile_file(tmp_path, mgmt(lab)))
     assert r.returncode == 0, r.stderr
-    assert cli("confirm").returncode == 0
-    time.sleep(7)
+    assert _timers()
+    r = cli("confirm")
+    assert r.returncode == 0 and "confirmed: the change stays" in r.stderr, r.stderr
+    deadline = time.time() + 30
+    while _timers() and time.time() < deadline:
+        time.sleep(0.2)
+    assert not _timers() and not os.path.exists(f"{RUN_DIR}/journal.json")  # nothing left that could revert
     assert link("mgmt-bo")["master"] == "mgmt-br"
 
 
@@ -203,7 +286,7 @@ def test_tagged_dhcp_probe_through_the_bridge(clean, tmp_path):
     assert offers and offers[0]["server"] == "10.0.100.1" and offers[0]["ip"].startswith("10.0.100.")
     assert offers[0]["router"] == "10.0.100.1"
     assert oracle_state([]) == before  # the temporary sub-interface and VIDs are gone
-    assert "10.0.100." not in open("/tmp/dnsmasq-sw.leases").read()  # DISCOVER only: no lease
+    assert "10.0.100." not in open(f"{LAB_DIR}/dnsmasq-sw.leases").read()  # DISCOVER only: no lease
 
 
 def test_dhcp_management_on_a_vlan(clean, tmp_path):
@@ -269,8 +352,10 @@ def test_unattended_run_applies_the_network_and_reports(clean, tmp_path):
     assert ipj("-4 addr show dev mgmt-br.100")[0]["addr_info"][0]["local"] == "10.0.100.11"
     assert default_route() == [("10.0.100.1", "mgmt-br.100")]
     assert "vlan_id: 100" in config.read_text() and oct(config.stat().st_mode & 0o777) == "0o600"
+    log = open(f"{RUN_DIR}/harvester-netsetup.log").read()
+    assert "step 1/" in log and "verify: the host matches the profile" in log
     for secret in ("s3cret-token", "s3cret-pw"):
-        assert secret not in r.stderr + r.stdout + report.read_text()
+        assert secret not in r.stderr + r.stdout + report.read_text() + log
 
 
 def test_unattended_run_that_fails_restores_and_reports(clean, tmp_path):

@@ -11,12 +11,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUN_DIR = "/tmp/hns-run"
+LAB_DIR = tempfile.mkdtemp(prefix="hns-vmlab-")  # per run: dnsmasq's files, the run directory
+RUN_DIR = os.path.join(LAB_DIR, "run")
 
 
 def sh(cmd: str, check: bool = True) -> str:
@@ -99,11 +101,11 @@ def setup_lab():
                      ("sw2", f"--interface={upeer}.200 --dhcp-range=10.0.200.100,10.0.200.150,255.255.255.0,1h")):
         procs.append(subprocess.Popen(
             f"ip netns exec {ns} dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --port=0 "
-            f"--dhcp-leasefile=/tmp/dnsmasq-{ns}.leases --pid-file=/tmp/dnsmasq-{ns}.pid --no-ping --log-dhcp {spec}", shell=True,
-            stdout=subprocess.DEVNULL, stderr=open(f"/tmp/dnsmasq-{ns}.log", "w")))
+            f"--dhcp-leasefile={LAB_DIR}/dnsmasq-{ns}.leases --pid-file={LAB_DIR}/dnsmasq-{ns}.pid --no-ping --log-dhcp {spec}",
+            shell=True, stdout=subprocess.DEVNULL, stderr=open(f"{LAB_DIR}/dnsmasq-{ns}.log", "w")))
     time.sleep(1)
     for p in procs:
-        assert p.poll() is None, open("/tmp/dnsmasq-sw.log").read()
+        assert p.poll() is None, open(f"{LAB_DIR}/dnsmasq-sw.log").read()
     return {"m1": m1, "m2": m2, "uplink": uplink, "peer": peer}, procs
 
 

@@ -7,23 +7,21 @@ import os
 import time
 
 from tui.commands.common import INVALID, OK, report, say
-from tui.commands.host_session import node_plan, with_host
-from tui.net import journal
+from tui.commands.host_session import guarded, node_plan, with_host
 
 
 def run(args) -> int:
-    return with_host(args, lambda host: _run(args, host))
+    return with_host(args, lambda host: guarded(host, "apply", lambda: _run(args, host)))
 
 
 def _run(args, host) -> int:
-    from tui.net.apply import apply, prepare
+    from tui.model.outcome import verdict
+    from tui.net.apply import apply, prepare, recorded_apply
     from tui.net.inventory import ssh_peer_local_ip
 
-    pending = journal.read()
-    if pending is not None:
-        interrupted = pending.state == "applying" and not journal.alive(pending.pid)
-        what = "an interrupted apply" if interrupted else f"a {pending.state} apply"
-        say(f"error: {what} is recorded in {journal.path()}: run 'harvester-netsetup rollback' (or 'confirm') first")
+    recorded = recorded_apply(host.journal)  # before the profile is read
+    if recorded:
+        say(f"error: {recorded}")
         return INVALID
     np = node_plan(host, args.profile, args.inventory)
     if np.target is None:
@@ -40,21 +38,11 @@ def _run(args, host) -> int:
         return OK
     out = apply(host, np.target, confirm_timeout=args.confirm_timeout,
                 report=lambda event, text: say(f"{event}: {text}"), ssh_ip=ssh_peer_local_ip())
-    if not out.ok:
-        say(f"error: {out.error}")
-        if out.done or out.restored or out.restore_problems:
-            if out.restored:
-                say("the prior network state is back (verified)")
-            else:
-                say("error: could not fully restore the prior state: " + "; ".join(out.restore_problems))
-        return INVALID
-    if not out.steps:
-        say("nothing to do: the host already matches the profile")
-    else:
-        say(f"applied and verified {len(out.steps)} steps")
-    if out.pending_until:
-        left = out.pending_until - time.time()
-        say(f"pending: run 'harvester-netsetup confirm' within {left:.0f} s to keep it; it reverts by itself otherwise")
+    v = verdict(out, time.time())
+    for line in v.lines:
+        say(line)
+    if v.code:
+        return v.code
     return _write_persistent(persistent)
 
 

@@ -16,7 +16,9 @@ from tui.model.validate import validate
 
 
 def open_for(args):
-    """The host for this run: simulated with --demo, else the real one (root needed)."""
+    """The host for this run — and with it the journal, lock, log and revert timer: the
+    simulated node's private ones with --demo, else the real ones (root needed). Chosen here,
+    once; nothing after this asks again."""
     from tui.net import open_host
 
     demo = bool(getattr(args, "demo", False))
@@ -35,10 +37,34 @@ def with_host(args, body) -> int:
     except PermissionError as exc:
         say(f"error: {exc}")
         return INVALID
+    from tui.net.errors import HostUnsupported
+    from tui.net.rtnl_dump import DumpInterrupted
+
     try:
         return body(host)
+    except (HostUnsupported, DumpInterrupted, TimeoutError) as exc:
+        say(f"error: {exc}")
+        return INVALID
     finally:
         host.close()
+
+
+def guarded(host, what: str, body) -> int:
+    """Run ``body()`` holding the host's change lock (logging to its run directory); a second
+    process, an unsafe journal or lock file: ``error: <path>: ...``, exit 1."""
+    from tui.commands.common import INVALID
+    from tui.net.journal import JournalError
+    from tui.net.lock import Busy, exclusive
+
+    try:
+        with exclusive(host.journal, what):
+            return body()
+    except (Busy, JournalError) as exc:
+        say(f"error: {exc}")
+        return INVALID
+    except OSError as exc:
+        say(f"error: {host.journal.dir}: {exc.strerror or exc}")
+        return INVALID
 
 
 @dataclass

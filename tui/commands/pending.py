@@ -2,64 +2,91 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 
-from tui.commands.common import INVALID, OK, say
-from tui.net import journal
+from tui.model.outcome import FAILED as INVALID, OK  # not tui.commands.common: the timer starts light
+
+
+def say(text: str) -> None:
+    from tui.commands.common import say as out
+
+    out(text)
 
 
 def confirm(args) -> int:
+    from tui.commands.host_session import guarded, with_host
+
+    return with_host(args, lambda host: guarded(host, "confirm", lambda: _confirm(host)))
+
+
+def _confirm(host) -> int:
     from tui.net.apply import confirm_pending
 
+    journal = host.journal
     entry = journal.read()
+    if entry is not None and entry.state == "failed":
+        say(f"error: a restore did not bring the prior state back; the host differs (journal {journal.path}): "
+            "run 'harvester-netsetup rollback'")
+        return INVALID
     if entry is not None and entry.state != "pending":
         say("error: the recorded apply did not finish; run 'harvester-netsetup rollback'")
         return INVALID
-    say("confirmed: the change stays" if confirm_pending() else "nothing is pending")
+    if confirm_pending(journal) is not None:
+        say("confirmed: the change stays")
+        return OK
+    revert = journal.last_revert()
+    if revert is not None:
+        when = time.strftime("%H:%M:%S", time.localtime(revert.at))
+        if revert.left:
+            say(f"error: too late: the revert timer ran at {when} and could not fully restore, the host differs: "
+                + "; ".join(revert.left))
+        else:
+            say(f"error: too late: the revert timer already restored the prior state at {when}; the change is gone")
+        return INVALID
+    say("nothing is pending")
     return OK
 
 
 def rollback(args) -> int:
-    entry = journal.read()
-    if entry is not None and entry.state == "applying" and journal.alive(entry.pid) and entry.pid != os.getpid():
-        say(f"error: an apply is running (pid {entry.pid})")
-        return INVALID
-    return _rollback()
+    from tui.commands.host_session import guarded, with_host
+
+    return with_host(args, lambda host: guarded(host, "rollback", lambda: _rollback(host)))
 
 
-def _rollback() -> int:
-    from tui.net import open_host
+def _rollback(host) -> int:
+    from tui.model.outcome import restore_verdict
     from tui.net.apply import rollback_pending
 
-    host = open_host(simulated=False)
-    try:
-        left = rollback_pending(host, report=lambda e, t: say(f"{e}: {t}"))
-    finally:
-        host.close()
-    if left is None:
-        say("nothing to roll back")
-        return OK
-    if left:
-        say("error: could not fully restore: " + "; ".join(left))
-        return INVALID
-    say("rolled back: the prior network state is back (verified)")
-    return OK
+    left = rollback_pending(host, report=lambda e, t: say(f"{e}: {t}"))
+    v = restore_verdict(left, host.journal.path if left else None)
+    for line in v.lines:
+        say(line)
+    return v.code
 
 
 def revert_timer(args) -> int:
-    """Runs detached; reverts at the deadline unless the change was confirmed."""
+    """Runs detached; restores when the applying process dies before it finishes, or at the
+    deadline of a pending change unless it was confirmed. Imports only what it needs, and
+    loads pyroute2 while it waits, so a restore starts at once."""
+    from tui.net import open_host
+    from tui.net.apply import revert_when_due
+    from tui.net.journal import JournalError
+    from tui.net.lock import Busy, exclusive
+    from tui.net.logfile import to_file
+
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    while (left := args.deadline - time.time()) > 0:
-        time.sleep(min(left, 1.0))
-        entry = journal.read()
-        if entry is None or entry.deadline != args.deadline:
-            return OK  # confirmed or rolled back meanwhile
-    entry = journal.read()
-    if entry is None or entry.state != "pending" or entry.deadline != args.deadline:
-        return OK
-    return _rollback()
+    host = open_host(simulated=False)
+    to_file(host.journal.dir)  # before the lock: the wait is logged too
+    try:
+        return revert_when_due(host, args.token, exclusive, warm_up=lambda: host.netlink)
+    except (JournalError, Busy) as exc:
+        import logging
+
+        logging.getLogger("tui.net.apply").error("revert timer: %s", exc)
+        return INVALID
+    finally:
+        host.close()
 
 
 def run(args) -> int:

@@ -137,13 +137,19 @@ def _apply_network(args, host, profile, res, st) -> None:
     from tui.net.apply import apply
     from tui.net.inventory import ssh_peer_local_ip
 
-    out = apply(host, node_target(profile, res.management, res.vlan), confirm_timeout=args.confirm_timeout,
-                report=lambda e, t: log(f"{e}: {t}"), ssh_ip=ssh_peer_local_ip())
+    from tui.model.outcome import verdict
+    from tui.net.journal import JournalError
+    from tui.net.lock import Busy, exclusive
+
+    try:
+        with exclusive(host.journal, "run"):
+            out = apply(host, node_target(profile, res.management, res.vlan), confirm_timeout=args.confirm_timeout,
+                        report=lambda e, t: log(f"{e}: {t}"), ssh_ip=ssh_peer_local_ip())
+    except (Busy, JournalError) as exc:
+        raise StepError(f"network: {exc}") from None
     st["changes"] = len(out.steps)
     if not out.ok:
-        back = ("the prior state is back (verified)" if out.restored or not out.done
-                else "restore incomplete: " + "; ".join(out.restore_problems))
-        raise StepError(f"network: {out.error}; {back}")
+        raise StepError(f"network: {verdict(out).summary}")
 
 
 def _apply_cluster(args, profile, inventory, st) -> None:

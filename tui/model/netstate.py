@@ -126,4 +126,3 @@ class Target:
         return state.restricted(self.scope, self.owns_default)
 
 
-Route = KernelRoute  # old name, still imported by tui/net (issue 14 item 6): remove when it moves

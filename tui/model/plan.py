@@ -237,4 +237,3 @@ def _route_text(r) -> str:
     return f"{r.dst} via {r.gateway} dev {r.dev}" if r.gateway else f"{r.dst} dev {r.dev}"
 
 
-Step = NetlinkOp  # old name, still imported by tui/net (issue 14 item 6): remove when it moves

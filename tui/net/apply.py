@@ -1,39 +1,46 @@
 """Safe live apply: checkpoint, apply the plan, verify by re-reading, probe the gateway;
-on any failure restore the checkpoint exactly. Optionally keep the change pending behind a
-revert timer that outlives the terminal."""
+on any failure restore the checkpoint exactly.
+
+Before the first step the checkpoint is in the journal (fsynced) and, on the real host, a
+revert timer detached from the terminal is running: if this process dies (kill -9, a lost
+SSH session, a crash) the timer sees it gone and restores the checkpoint. SIGINT and SIGTERM
+restore in-process. A restore that fails keeps the journal for ``rollback``. With a confirm
+timeout the change stays pending until ``confirm``; the timer reverts it at the deadline.
+
+The journal and the timer come with the host (``host.journal``, ``host.arm_timer``): the
+simulated demo node has its own private journal and no timer, so ``--demo`` never reaches
+the real ones.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable
 
-from tui.model.hoststate import HostState, Target
-from tui.model.plan import Step, differences, expand_scope, plan
-from tui.net import journal
+from tui.model.netstate import HostState, Target
+from tui.model.outcome import Outcome
+from tui.model.plan import NetlinkOp, differences, expand_scope, plan
+import tui.net.journal as J
 
+log = logging.getLogger(__name__)
 Report = Callable[[str, str], None]  # (event, text): step | verify | probe | restore | info
+POLL = 0.1  # the revert timer's poll interval (seconds)
 
-
-@dataclass
-class Outcome:
-    ok: bool
-    steps: list[Step] = field(default_factory=list)
-    done: int = 0
-    error: str | None = None
-    restored: bool = False
-    restore_problems: list[str] = field(default_factory=list)
-    pending_until: float | None = None
+__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "rollback_pending", "revert_when_due"]
 
 
 def _quiet(event: str, text: str) -> None:
     pass
 
 
-def prepare(before: HostState, target: Target) -> tuple[Target, Target, list[Step]]:
+def prepare(before: HostState, target: Target) -> tuple[Target, Target, list[NetlinkOp]]:
     """The full target (scope grown by what hangs off it now), the checkpoint and the steps."""
     scope = expand_scope(before, target.scope)
     full = replace(target, scope=scope)
@@ -41,7 +48,7 @@ def prepare(before: HostState, target: Target) -> tuple[Target, Target, list[Ste
     return full, checkpoint, plan(before, full)
 
 
-def ssh_conflict(before: HostState, steps: list[Step], ssh_ip: str | None) -> str | None:
+def ssh_conflict(before: HostState, steps: list[NetlinkOp], ssh_ip: str | None) -> str | None:
     """The step that would cut this SSH session, if any."""
     if not ssh_ip:
         return None
@@ -54,7 +61,7 @@ def ssh_conflict(before: HostState, steps: list[Step], ssh_ip: str | None) -> st
     return None
 
 
-def kernel_needs(steps: list[Step]) -> set[str]:
+def kernel_needs(steps: list[NetlinkOp]) -> set[str]:
     """What the steps need of the kernel: "bond", "bridge" (VLAN filtering) and "vlan"."""
     needs = set()
     for s in steps:
@@ -79,21 +86,85 @@ def wait_verified(host, target: Target, tries: int = 40, delay: float = 0.1) -> 
 
 def restore(host, checkpoint: Target, report: Report = _quiet) -> list[str]:
     """Bring the links of the checkpoint's scope back exactly; returns what still differs."""
-    steps = plan(host.snapshot(), checkpoint)
+    try:
+        steps = plan(host.snapshot(), checkpoint)
+    except Exception as exc:  # the host cannot even be read: it differs, as far as we know
+        log.error("restore: cannot read the host: %s", exc)
+        return [f"cannot read the host: {exc}"]
     for s in steps:
         report("restore", s.describe())
+        log.info("restore: %s", s.describe())
         try:
             host.run(s)
         except Exception as exc:  # keep going: restore as much as possible
             report("restore", f"failed: {exc}")
-    return wait_verified(host, checkpoint)
+            log.warning("restore: %s failed: %s", s.describe(), exc)
+    try:
+        left = wait_verified(host, checkpoint)
+    except Exception as exc:
+        left = [f"cannot read the host: {exc}"]
+    log.info("restore: %s", "verified" if not left else "the host differs: " + "; ".join(left))
+    return left
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM during an apply: restore, then report."""
+
+
+class _Signals:
+    """While steps run (main thread only), SIGINT/SIGTERM raise `Interrupted` once; later
+    ones during the restore are held back until it is done."""
+
+    def __init__(self):
+        self.saved: dict[int, object] = {}
+        self.pending: list[int] = []
+        self.armed = False
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.saved[sig] = signal.signal(sig, self._handle)
+            self.armed = True
+        return self
+
+    def _handle(self, signum, _frame):
+        self.pending.append(signum)
+        if self.armed:
+            self.armed = False
+            raise Interrupted(signal.Signals(signum).name)
+
+    def quiet(self) -> None:
+        self.armed = False
+
+    def __exit__(self, *exc):
+        for sig, old in self.saved.items():
+            signal.signal(sig, old)
+        return False
+
+
+def recorded_apply(journal: J.Journal) -> str | None:
+    """Why a new apply must wait: an earlier one is still recorded (None: nothing is)."""
+    recorded = journal.read()
+    if recorded is None:
+        return None
+    what = {"applying": "an interrupted apply", "pending": "a pending apply",
+            "failed": "an apply whose restore failed"}[recorded.state]
+    return f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback' (or 'confirm') first"
 
 
 def apply(host, target: Target, *, confirm_timeout: float | None = None, report: Report = _quiet,
-          ssh_ip: str | None = None, timer: Callable[[float], int] | None = None) -> Outcome:
-    """``timer`` starts the revert timer of a pending change (default: a detached process);
-    the simulated node passes one that does nothing, its wizard counts down itself."""
-    before = host.snapshot()
+          ssh_ip: str | None = None) -> Outcome:
+    from tui.net.errors import HostUnsupported
+    from tui.net.rtnl_dump import DumpInterrupted
+
+    journal: J.Journal = host.journal
+    recorded = recorded_apply(journal)
+    if recorded:
+        return Outcome(ok=False, error=recorded)
+    try:
+        before = host.snapshot()
+    except (HostUnsupported, DumpInterrupted, TimeoutError) as exc:
+        return Outcome(ok=False, error=str(exc))
     full, checkpoint, steps = prepare(before, target)
     out = Outcome(ok=False, steps=steps)
     conflict = ssh_conflict(before, steps, ssh_ip)
@@ -103,79 +174,195 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
     if not steps:
         out.ok = True
         return out
-    missing = host.missing_features(kernel_needs(steps))
-    if missing:
-        out.error = f"this kernel lacks {', '.join(missing)}: nothing was changed"
-        return out
-    gateway_before = bool(full.gateway) and host.reachable(full.gateway, 1.0)
-    journal.write(journal.Entry("applying", os.getpid(), checkpoint, summary=f"{len(steps)} steps"))
+    summary = f"{len(steps)} steps"
+    log.info("apply: %s planned", summary)
+    # the timer starts now, on standby: the kernel check and the gateway probe give it time to
+    # load what a restore needs before the first step
+    token = os.urandom(8).hex()
+    armed = False
     try:
-        for s in steps:
-            report("step", s.describe())
-            host.run(s)
-            out.done += 1
-        report("verify", "re-reading the host")
-        diff = wait_verified(host, full)
-        if diff:
-            raise RuntimeError("verify failed: " + "; ".join(diff))
-        if gateway_before:
-            report("probe", f"gateway {full.gateway}")
-            if not any(host.reachable(full.gateway, 1.0) for _ in range(3)):
-                raise RuntimeError(f"the gateway {full.gateway} answered before the change and does not answer now")
-    except Exception as exc:
-        out.error = str(exc)
-        out.restore_problems = restore(host, checkpoint, report)
-        out.restored = not out.restore_problems
-        journal.clear()
+        timer = host.arm_timer(token)
+    except OSError as exc:
+        out.error = f"cannot start the revert timer ({exc}): nothing was changed"
         return out
+    try:
+        missing = host.missing_features(kernel_needs(steps))
+        if missing:
+            out.error = f"this kernel lacks {', '.join(missing)}: nothing was changed"
+            return out
+        gateway_before = bool(full.gateway) and host.reachable(full.gateway, 1.0)
+        try:
+            entry = _arm(journal, checkpoint, summary, token, timer)
+        except (OSError, J.JournalError) as exc:
+            journal.clear()
+            out.error = f"cannot write the journal ({exc}): nothing was changed"
+            log.error("apply: %s", out.error)
+            return out
+        armed = True
+    finally:
+        if timer is not None and not armed:
+            _stop_own_timer(timer)
+    with _Signals() as sigs:
+        try:
+            for s in steps:
+                report("step", s.describe())
+                log.info("step %d/%d: %s", out.done + 1, len(steps), s.describe())
+                out.started = True
+                host.run(s)
+                out.done += 1
+            report("verify", "re-reading the host")
+            diff = wait_verified(host, full)
+            if diff:
+                raise RuntimeError("verify failed: " + "; ".join(diff))
+            log.info("verify: the host matches the profile")
+            if gateway_before:
+                report("probe", f"gateway {full.gateway}")
+                if not any(host.reachable(full.gateway, 1.0) for _ in range(3)):
+                    raise RuntimeError(f"the gateway {full.gateway} answered before the change and does not answer now")
+                log.info("probe: gateway %s answers", full.gateway)
+        except (Exception, Interrupted) as exc:
+            sigs.quiet()
+            out.error = f"interrupted by {exc}" if isinstance(exc, Interrupted) else str(exc)
+            log.error("apply failed after %d of %d steps: %s", out.done, len(steps), out.error)
+            out.restore_problems = restore(host, checkpoint, report)
+            out.restored = not out.restore_problems
+            if out.restored:
+                journal.clear()
+            else:
+                journal.write(replace(entry, state="failed", deadline=None))
+                out.journal = journal.path
+            return out
     out.ok = True
     if confirm_timeout is not None:
-        deadline = time.time() + confirm_timeout
-        timer_pid = (timer or start_timer)(deadline)
-        journal.write(journal.Entry("pending", os.getpid(), checkpoint, deadline, timer_pid, f"{len(steps)} steps"))
-        out.pending_until = deadline
+        out.pending_until = time.time() + confirm_timeout
+        journal.write(replace(entry, state="pending", deadline=out.pending_until))
+        log.info("apply: verified, pending until %s", time.ctime(out.pending_until))
     else:
         journal.clear()
+        log.info("apply: verified")
     return out
 
 
-def start_timer(deadline: float) -> int:
-    """A revert timer in its own session: it survives the terminal and the SSH session."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "revert-timer", "--deadline", repr(deadline)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True,
-    )
-    return proc.pid
+def _arm(journal: J.Journal, checkpoint: Target, summary: str, token: str, timer) -> J.Entry:
+    """The checkpoint written and fsynced, carrying the token of the (running) revert timer:
+    from here on the timer restores it if this process dies."""
+    journal.forget_revert()
+    pid_t, start_t = timer if timer is not None else (None, None)
+    me = os.getpid()
+    entry = J.Entry("applying", me, checkpoint, None, pid_t, summary, J.start_time(me), start_t, token)
+    journal.write(entry)
+    if timer is not None:
+        log.info("revert timer armed: pid %d", pid_t)
+    return entry
 
 
-def stop_timer(entry: journal.Entry) -> None:
-    import signal
-
-    if entry.timer_pid and entry.timer_pid != os.getpid() and journal.alive(entry.timer_pid):
+def _stop_own_timer(timer: tuple[int, int | None]) -> None:
+    """Nothing was changed: the standby timer this apply started goes (it is our child; the
+    start time guards against a reused PID all the same)."""
+    pid, start = timer
+    if start is not None and J.start_time(pid) == start:
         try:
-            os.kill(entry.timer_pid, signal.SIGTERM)
+            os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
 
 
-def confirm_pending() -> bool:
-    """Keep a pending change. False: nothing was pending."""
+def start_timer(journal: J.Journal, token: str) -> tuple[int, int | None]:
+    """A revert timer in its own session: it survives the terminal and the SSH session."""
+    env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=journal.dir)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "revert-timer", "--token", token],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True, env=env,
+    )
+    return proc.pid, J.start_time(proc.pid)
+
+
+def stop_timer(entry: J.Entry) -> None:
+    """SIGTERM the journal's timer, but only when it is verifiably our revert timer (a reused
+    PID or a forged journal never gets a signal; an unverified timer exits by itself once
+    the journal no longer carries its token)."""
+    if J.is_our_timer(entry):
+        try:
+            os.kill(entry.timer_pid, signal.SIGTERM)
+            log.info("revert timer %d stopped", entry.timer_pid)
+        except ProcessLookupError:
+            pass
+
+
+def confirm_pending(journal: J.Journal) -> J.Entry | None:
+    """Keep a pending change: the entry kept, or None when nothing was pending."""
     entry = journal.read()
     if entry is None or entry.state != "pending":
-        return False
-    stop_timer(entry)
+        return None
     journal.clear()
-    return True
+    stop_timer(entry)
+    log.info("confirmed: the change stays")
+    return entry
 
 
 def rollback_pending(host, report: Report = _quiet) -> list[str] | None:
-    """Restore the recorded checkpoint now. None: nothing recorded; else what still differs."""
+    """Restore the recorded checkpoint now. None: nothing recorded; else what still differs
+    (the journal is kept, state "failed", when the restore did not verify)."""
+    journal: J.Journal = host.journal
     entry = journal.read()
     if entry is None:
         return None
     stop_timer(entry)
     left = restore(host, entry.checkpoint, report)
-    if not left:
+    if left:
+        journal.write(replace(entry, state="failed", deadline=None))
+    else:
         journal.clear()
     return left
+
+
+def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None = None,
+                    owner: int | None = None) -> int:
+    """The revert timer's loop. On standby until the journal carries ``token`` (it exits if
+    its ``owner``, the applying process that started it, goes first: nothing was changed).
+    Then it restores when the applying process died before it finished, or when a pending
+    change reaches its deadline unconfirmed, and exits when the journal no longer carries
+    ``token`` (confirmed, rolled back, finished). ``warm_up`` (in a thread, while it polls)
+    opens the netlink socket the restore will use."""
+    journal: J.Journal = host.journal
+    owner = os.getppid() if owner is None else owner
+    log.info("revert timer: started (token %s)", token[:4])
+    warming, seen = None, False
+    while True:
+        entry = journal.read()
+        if entry is None or entry.token != token:
+            if seen or os.getppid() != owner:
+                return 0  # finished, confirmed, rolled back; or its apply never armed it
+            if warm_up is not None and warming is None:
+                warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+                warming.start()
+            time.sleep(POLL)
+            continue
+        seen = True
+        if entry.state == "failed":
+            return 0
+        due = (entry.state == "applying" and not J.alive(entry.pid, entry.pid_start)) or (
+            entry.state == "pending" and entry.deadline is not None and time.time() >= entry.deadline)
+        if due:
+            break
+        if warm_up is not None and warming is None:  # in a thread: the poll goes on, an exit is not delayed
+            warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+            warming.start()
+        time.sleep(POLL)
+    log.info("revert timer: due (%s)", entry.state)
+    if warming is not None:
+        warming.join()
+    with lock(journal, "revert timer", wait=60.0):
+        entry = journal.read()  # a confirm may have come first
+        if entry is None or entry.token != token:
+            return 0
+        why = "the applying process died" if entry.state == "applying" else "the confirm timeout passed"
+        log.warning("revert timer: %s; restoring the checkpoint", why)
+        left = restore(host, entry.checkpoint)
+        journal.record_revert(time.time(), left)
+        if left:
+            journal.write(replace(entry, state="failed", deadline=None, timer_pid=None, timer_start=None))
+            return 1
+        journal.clear()
+        return 0

@@ -6,7 +6,8 @@ dry-run and an apply with nothing to do never load it."""
 from __future__ import annotations
 
 from tui.model.bond import OPTION_MODES
-from tui.model.hoststate import HostState, Link, Route
+from tui.model.netstate import HostState, Link, KernelRoute
+from tui.net.errors import HostUnsupported
 from tui.net.rtnl_dump import RtnlDump
 
 IFF_UP = 0x1
@@ -28,8 +29,9 @@ def bond_option(dev: str, key: str) -> str | None:
     return value.split(" ")[0] if value else ""
 
 
-def read_state(bond_keys: tuple[str, ...] = BOND_KEYS) -> HostState:
-    with RtnlDump() as rtnl:
+def read_state(bond_keys: tuple[str, ...] = BOND_KEYS, rtnl: RtnlDump | None = None) -> HostState:
+    """The host's state; a multipath route (which it cannot checkpoint) is HostUnsupported."""
+    with rtnl or RtnlDump() as rtnl:
         msgs = rtnl.links()
         names = {m.index: m.name for m in msgs}
         vlans = bridge_vlans(rtnl, names)
@@ -59,9 +61,13 @@ def read_state(bond_keys: tuple[str, ...] = BOND_KEYS) -> HostState:
     for r in all_routes:
         if r["proto"] == RTPROT_KERNEL or r["table"] != MAIN_TABLE or r["type"] != RTN_UNICAST:
             continue
+        if r["multipath"] is not None:
+            hops = ", ".join(f"via {gw} dev {names.get(oif, oif)}" for gw, oif, _w in r["multipath"])
+            raise HostUnsupported(f"the route {r['dst']} is multipath ({hops}); harvester-netsetup cannot checkpoint "
+                                  "and restore it, so it changes nothing on this host")
         dev = names.get(r["oif"])
         if dev:
-            routes.append(Route(r["dst"], r["gateway"], dev))
+            routes.append(KernelRoute(r["dst"], r["gateway"], dev))
     return HostState(tuple(links), addresses, tuple(routes)).normalized()
 
 
@@ -69,6 +75,8 @@ def bridge_vlans(rtnl: RtnlDump, names: dict[int, str]) -> dict[str, tuple]:
     """{link name: ((vid, pvid, untagged), …)} for the links in ``names``."""
     try:
         dump = rtnl.bridge_vlans()
+    except TimeoutError:
+        raise
     except OSError:  # no bridge support at all
         return {}
     out = {}

@@ -9,8 +9,8 @@ import os
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
-from tui.model.bond import BOND_MODES
-from tui.model.plan import Step
+from tui.model.bond import mode_number
+from tui.model.plan import NetlinkOp
 from tui.net.host_state import PVID, SYSFS, UNTAGGED, bridge_vlans
 from tui.net.rtnl_dump import RtnlDump
 
@@ -18,7 +18,7 @@ BRIDGE_FLAGS_SELF = 0x2
 
 
 class StepFailed(Exception):
-    def __init__(self, step: Step, reason: str):
+    def __init__(self, step: NetlinkOp, reason: str):
         super().__init__(f"{step.describe()}: {reason}")
         self.step = step
         self.reason = reason
@@ -40,7 +40,7 @@ class NetlinkHost:
             raise LookupError(f"{name} does not exist")
         return found[0]
 
-    def run(self, step: Step) -> None:
+    def run(self, step: NetlinkOp) -> None:
         try:
             getattr(self, "_" + step.op.replace("-", "_"))(step.dev, *step.args)
         except (NetlinkError, OSError, LookupError, ValueError) as exc:
@@ -82,7 +82,7 @@ class NetlinkHost:
     def _link_add(self, dev, kind, attrs):
         a = dict(attrs)
         if kind == "bond":
-            self.ipr.link("add", ifname=dev, kind="bond", bond_mode=BOND_MODES.index(a.pop("mode")),
+            self.ipr.link("add", ifname=dev, kind="bond", bond_mode=mode_number(a.pop("mode")),
                           bond_miimon=int(a.pop("miimon", 100)))
             self._bond_options(dev, a)
         elif kind == "bridge":

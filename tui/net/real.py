@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.model.hoststate import HostState
+    from tui.model.netstate import HostState
     from tui.model.inventory import Inventory
-    from tui.model.plan import Step
+    from tui.model.plan import NetlinkOp
+
+
+class Refused(LookupError):
+    """The host cannot do what was asked; nothing was changed."""
 
 
 class RealHost:
+    """The journal, lock and revert timer of the real host live in the run directory
+    (/run/harvester-netsetup, or $HARVESTER_NETSETUP_RUN_DIR)."""
+
+    simulated = False
+
     def __init__(self):
+        from tui.net.journal import Journal, run_dir
+
         self._netlink = None
+        self.journal = Journal(run_dir())
+
+    def arm_timer(self, token: str) -> tuple[int, int | None]:
+        from tui.net.apply import start_timer
+
+        return start_timer(self.journal, token)
 
     @property
     def netlink(self):
@@ -33,7 +52,7 @@ class RealHost:
 
         return read_state()
 
-    def run(self, step: Step) -> None:
+    def run(self, step: NetlinkOp) -> None:
         self.netlink.run(step)
 
     def missing_features(self, kinds: set[str]) -> list[str]:
@@ -52,8 +71,17 @@ class RealHost:
 
         if vlan is None:
             return probe(ifname, timeout)
-        with temporary_vlan(self.netlink, ifname, vlan) as sub:
-            return probe(sub, timeout)
+        from pyroute2.netlink.exceptions import NetlinkError
+
+        try:
+            with temporary_vlan(self.netlink, ifname, vlan) as sub:
+                return probe(sub, timeout)
+        except NetlinkError as exc:
+            if exc.code in (errno.EOPNOTSUPP,):
+                raise Refused(f"this kernel lacks 802.1Q VLANs (8021q): cannot probe VLAN {vlan}; "
+                              "nothing was changed") from None
+            raise Refused(f"cannot add a VLAN {vlan} sub-interface on {ifname}: {os.strerror(exc.code)}; "
+                          "nothing was changed") from None
 
     def close(self) -> None:
         if self._netlink is not None:

@@ -31,7 +31,9 @@ IFLA_VLAN_ID = 1
 IFLA_BRIDGE_VLAN_INFO = 2
 RTEXT_FILTER_BRVLAN, RTEXT_FILTER_SKIP_STATS = 1 << 1, 1 << 3
 IFA_ADDRESS, IFA_LOCAL = 1, 2
-RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_TABLE = 1, 4, 5, 15
+RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_MULTIPATH, RTA_TABLE = 1, 4, 5, 9, 15
+DUMP_TRIES = 5
+RECV_TIMEOUT = 5.0  # seconds without a message from the kernel: it will not answer
 
 OPERSTATES = ("unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up")
 LINK_ATTRS = frozenset({IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER, IFLA_OPERSTATE,
@@ -45,6 +47,12 @@ _IFINFO = struct.Struct("BxHiII")  # family, type, index, flags, change
 _IFADDR = struct.Struct("BBBBI")  # family, prefixlen, flags, scope, index
 _RTMSG = struct.Struct("BBBBBBBBI")  # family, dst_len, src_len, tos, table, protocol, scope, type, flags
 _U32 = struct.Struct("I")
+_RTNH = struct.Struct("HBBi")  # rtnexthop: length, flags, hops (weight - 1), ifindex
+
+
+class DumpInterrupted(RuntimeError):
+    """The kernel kept changing the table while it was dumped (NLM_F_DUMP_INTR every time):
+    what was read is inconsistent, so nothing is returned."""
 
 
 class LinkMsg(NamedTuple):
@@ -92,10 +100,15 @@ def _u32(data: bytes, span) -> int:
 class RtnlDump:
     """One NETLINK_ROUTE socket for dumps; use as a context manager or close()."""
 
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        self.sock.bind((0, 0))
+    def __init__(self, sock=None) -> None:
+        """``sock``: a socket-like object (send, recv) to read from instead of the kernel's —
+        the tests replay dumps recorded from a real kernel through it."""
+        if sock is None:
+            sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            sock.bind((0, 0))
+            sock.settimeout(RECV_TIMEOUT)
+        self.sock = sock
         self.seq = 0
 
     def close(self) -> None:
@@ -109,13 +122,19 @@ class RtnlDump:
 
     def _dump(self, msg_type: int, body: bytes) -> list[tuple[int, bytes, int, int]]:
         """(type, buffer, payload start, message end) of every message of one dump; a dump the
-        kernel marks interrupted (the table changed meanwhile) is read again."""
-        for _ in range(5):
+        kernel marks interrupted (the table changed meanwhile) is read again, and after
+        DUMP_TRIES interrupted reads it is an error, never a silently inconsistent result."""
+        for _ in range(DUMP_TRIES):
             self.seq += 1
             self.sock.send(_HDR.pack(_HDR.size + len(body), msg_type, NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + body)
             out, interrupted = [], False
             while True:
-                data = self.sock.recv(1 << 20)
+                try:
+                    data = self.sock.recv(1 << 20)
+                except TimeoutError:
+                    raise TimeoutError(f"netlink: the kernel did not answer a dump within {RECV_TIMEOUT:g} s") from None
+                if not data:
+                    raise OSError("netlink: the dump ended without NLMSG_DONE")
                 pos, done = 0, False
                 while pos + _HDR.size <= len(data):
                     length, kind, flags, seq, _pid = _HDR.unpack_from(data, pos)
@@ -136,7 +155,8 @@ class RtnlDump:
                     break
             if not interrupted:
                 return out
-        return out
+        raise DumpInterrupted(f"netlink: the table changed during each of {DUMP_TRIES} dumps (NLM_F_DUMP_INTR); "
+                              "the host is too busy to checkpoint")
 
     def links(self) -> list[LinkMsg]:
         ext = _NLA.pack(8, IFLA_EXT_MASK) + _U32.pack(RTEXT_FILTER_SKIP_STATS)
@@ -223,19 +243,34 @@ class RtnlDump:
         return out
 
     def ipv4_routes(self) -> list[dict]:
-        """Every IPv4 route: table, protocol, type, dst ('default' or CIDR), gateway, oif."""
+        """Every IPv4 route: table, protocol, type, dst ('default' or CIDR), gateway, oif, and
+        for a multipath route its nexthops [(gateway, oif, weight)] (gateway and oif None)."""
         out = []
         for kind, data, pos, end in self._dump(RTM_GETROUTE, _RTMSG.pack(socket.AF_INET, 0, 0, 0, 0, 0, 0, 0, 0)):
             if kind != RTM_NEWROUTE:
                 continue
             _fam, dst_len, _s, _tos, table, proto, _scope, rtype, _f = _RTMSG.unpack_from(data, pos)
-            a = _attrs(data, pos + _RTMSG.size, end, (RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_TABLE))
+            a = _attrs(data, pos + _RTMSG.size, end, (RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_TABLE, RTA_MULTIPATH))
             out.append({
                 "table": _u32(data, a[RTA_TABLE]) if RTA_TABLE in a else table, "proto": proto, "type": rtype,
                 "dst": "default" if dst_len == 0 else f"{_ipv4(data, a.get(RTA_DST))}/{dst_len}",
                 "gateway": _ipv4(data, a.get(RTA_GATEWAY)), "oif": _u32(data, a[RTA_OIF]) if RTA_OIF in a else None,
+                "multipath": _nexthops(data, a[RTA_MULTIPATH]) if RTA_MULTIPATH in a else None,
             })
         return out
+
+
+def _nexthops(data: bytes, span) -> list[tuple[str | None, int, int]]:
+    """The rtnexthop entries of RTA_MULTIPATH: (gateway, ifindex, weight)."""
+    out, pos = [], span[0]
+    while pos + _RTNH.size <= span[1]:
+        length, _flags, hops, ifindex = _RTNH.unpack_from(data, pos)
+        if length < _RTNH.size:
+            break
+        gw = _attrs(data, pos + _RTNH.size, pos + length, (RTA_GATEWAY,)).get(RTA_GATEWAY)
+        out.append((_ipv4(data, gw), ifindex, hops + 1))
+        pos += (length + 3) & ~3
+    return out
 
 
 def _info_data(data: bytes, span, kind: str | None) -> dict:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from tui.model.hoststate import HostState, Link, Route, with_link
+from tui.model.netstate import HostState, Link, KernelRoute, with_link
 from tui.model.inventory import Inventory, Nic
-from tui.model.plan import Step
+from tui.model.plan import NetlinkOp
 from tui.net.dhcp import Offer
 
 DEMO_NICS = (
@@ -31,15 +31,35 @@ DEMO_OFFERS = {
 
 
 class SimulatedHost:
+    """Its journal and lock live in a private temporary directory made for this process and
+    removed by close(); it has no revert timer (the wizard counts down itself). So the demo
+    never reads or writes the real journal, never starts a real timer, never opens netlink."""
+
+    simulated = True
+
     def __init__(self, nics: tuple[Nic, ...], state: HostState, delay: float = 0.0):
         self.nics = nics
         self.state = state
         self.delay = delay  # seconds per step, so progress is visible in the demo
+        self._journal = None
+
+    @property
+    def journal(self):
+        if self._journal is None:
+            import tempfile
+
+            from tui.net.journal import Journal
+
+            self._journal = Journal(tempfile.mkdtemp(prefix="hns-demo-journal-"))
+        return self._journal
+
+    def arm_timer(self, token: str) -> None:
+        return None
 
     @classmethod
     def demo(cls, delay: float = 0.15) -> "SimulatedHost":
         links = tuple(Link(n.name, None, n.operstate == "up", n.mtu) for n in DEMO_NICS)
-        state = HostState(links, (("eno1", "10.0.0.11/24"),), (Route("default", "10.0.0.1", "eno1"),)).normalized()
+        state = HostState(links, (("eno1", "10.0.0.11/24"),), (KernelRoute("default", "10.0.0.1", "eno1"),)).normalized()
         return cls(DEMO_NICS, state, delay)
 
     def inventory(self, include_virtual: bool = False) -> Inventory:
@@ -72,9 +92,13 @@ class SimulatedHost:
         return [replace(offer, interface=ifname if vlan is None else f"{ifname}.{vlan}")] if offer else []
 
     def close(self) -> None:
-        pass
+        if self._journal is not None:
+            import shutil
 
-    def run(self, step: Step) -> None:
+            shutil.rmtree(self._journal.dir, ignore_errors=True)
+            self._journal = None
+
+    def run(self, step: NetlinkOp) -> None:
         time.sleep(self.delay)
         s, a = self.state, step.args
         link = s.link(step.dev)
@@ -82,9 +106,9 @@ class SimulatedHost:
             raise LookupError(f"{step.describe()}: {step.dev} does not exist")
         match step.op:
             case "route-del":
-                s = replace(s, routes=tuple(r for r in s.routes if r != Route(a[0], a[1], step.dev)))
+                s = replace(s, routes=tuple(r for r in s.routes if r != KernelRoute(a[0], a[1], step.dev)))
             case "route-add":
-                s = replace(s, routes=s.routes + (Route(a[0], a[1], step.dev),))
+                s = replace(s, routes=s.routes + (KernelRoute(a[0], a[1], step.dev),))
             case "addr-del":
                 s = replace(s, addresses=tuple(x for x in s.addresses if x != (step.dev, a[0])),
                             routes=tuple(r for r in s.routes if r.dev != step.dev))
@@ -110,7 +134,7 @@ class SimulatedHost:
                 vid = int(step.dev.split(".")[1]) if "." in step.dev else None
                 offer = DEMO_OFFERS.get(vid) or DEMO_OFFERS[None]
                 s = replace(s, addresses=s.addresses + ((step.dev, f"{offer.ip}/{offer.prefix}"),),
-                            routes=s.routes + (Route("default", offer.router, step.dev),))
+                            routes=s.routes + (KernelRoute("default", offer.router, step.dev),))
             case _:
                 raise ValueError(f"unknown step {step.op}")
         self.state = s.normalized()

@@ -98,14 +98,20 @@ class Session:
 
     def apply_network(self, report, confirm_timeout: float = 60.0):
         """Apply, verified; the change stays pending until ``keep()`` (or reverts)."""
+        from tui.model.outcome import Outcome
         from tui.net.apply import apply
+        from tui.net.journal import JournalError
+        from tui.net.lock import Busy, exclusive
 
-        timer = (lambda deadline: 0) if self.simulated else None  # demo: the screen counts down
         self.result.network = "applying"
-        out = apply(self.host, self._target(), confirm_timeout=confirm_timeout, report=report, timer=timer)
+        try:
+            with exclusive(self.host.journal, "wizard apply"):
+                out = apply(self.host, self._target(), confirm_timeout=confirm_timeout, report=report)
+        except (Busy, JournalError) as exc:
+            out = Outcome(ok=False, error=str(exc))
         self.pending_until = out.pending_until
         if not out.ok:
-            self.result.network = "failed" if out.restored or not out.done else "restore failed"
+            self.result.network = "failed" if out.restored or not out.started else "restore failed"
         else:
             self.result.network = "pending" if out.pending_until else ("kept" if out.steps else "nothing to do")
         self.result.address = self.node_address() if out.ok else None
@@ -125,21 +131,35 @@ class Session:
             return None
         return next((cidr for dev, cidr in self.host.snapshot().addresses if dev == target.ip_dev), None)
 
+    def outcome_lines(self, out) -> tuple[str, ...]:
+        """What the apply came to, in the words apply and run use (a pending change: its first
+        line; the screen's countdown and Keep button say the rest)."""
+        from tui.model.outcome import verdict
+
+        lines = verdict(out).lines
+        return lines[:1] if out.ok and out.pending_until is not None else lines
+
     def keep(self) -> bool:
         from tui.net.apply import confirm_pending
+        from tui.net.lock import exclusive
 
         self.pending_until = None
         self.result.network = "kept"
-        return confirm_pending()
+        with exclusive(self.host.journal, "wizard confirm", wait=10.0):
+            return confirm_pending(self.host.journal) is not None
 
-    def revert(self, report) -> list[str] | None:
+    def revert(self, report) -> tuple[str, ...]:
+        """Restore the checkpoint of the pending apply now; the words of the rollback."""
+        from tui.model.outcome import restore_verdict
         from tui.net.apply import rollback_pending
+        from tui.net.lock import exclusive
 
         self.pending_until = None
-        left = rollback_pending(self.host, report)
+        with exclusive(self.host.journal, "wizard revert", wait=10.0):
+            left = rollback_pending(self.host, report)
         self.result.network = "restore failed" if left else "reverted"
         self.result.address = None
-        return left
+        return restore_verdict(left, self.host.journal.path if left else None).lines
 
     # ---- the cluster -------------------------------------------------------------------------
     def cluster(self):
@@ -421,15 +441,6 @@ def ssh_losses(inventory, steps) -> list[str]:
         out += [f"{nic.name} - your SSH session - loses the default route via {s.args[1]}"
                 for s in steps if s.dev == nic.name and s.op == "route-del" and s.args[0] == "default"]
     return out
-
-
-def apply_messages(out) -> list[str]:
-    """The words for an apply outcome (one place: a pure module will take this over)."""
-    if not out.ok:
-        return [f"FAILED: {out.error}",
-                "the prior network state is back (verified)" if out.restored or not out.done
-                else "could not fully restore: " + "; ".join(out.restore_problems)]
-    return ["applied and verified " + f"{len(out.steps)} steps" if out.steps else "nothing to do"]
 
 
 def _warning(path: str, message: str):
