@@ -222,7 +222,8 @@ def test_a_second_holder_is_refused_naming_the_first(tmp_path):
 def test_the_lock_is_held_across_processes(tmp_path):
     journal = J.Journal(str(tmp_path / "run"))
     code = ("import sys; from tui.net.journal import Journal; from tui.net.lock import exclusive, Busy\n"
-            f"try:\n  with exclusive(Journal({journal.dir!r}), 'apply'): pass\nexcept Busy as e: print(e); sys.exit(1)\n")
+            f"try:\n  with exclusive(Journal({journal.dir!r}), 'apply'): pass\n"
+            "except Busy as e: print(e); sys.exit(1)\n")
     with exclusive(journal, "run"):
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 1 and f"pid {os.getpid()} (run)" in r.stdout
@@ -417,7 +418,8 @@ def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, 
     for s in steps[:3]:  # half applied
         host.run(s)
     pid = os.getpid() if alive else _dead_pid()
-    entry = J.Entry(state, pid, checkpoint, (time.time() - 1) if passed else None, None, "", J.start_time(pid), None, "T")
+    entry = J.Entry(state, pid, checkpoint, (time.time() - 1) if passed else None, None, "", J.start_time(pid), None,
+                    "T")
     host.journal.write(entry)
     warmed = []
     code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1), owner=-1)

@@ -19,6 +19,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # unique per run: two runs at once (or a run next to another engineer's) never share a namespace
 _RUN = f"{os.getpid()}-{secrets.token_hex(3)}"
 NODE, SWITCH = f"hns-node-{_RUN}", f"hns-sw-{_RUN}"
+# a DHCP management profile on eth0 (the wire's DHCP server answers there)
+DHCP_PROFILE = "version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n"
 
 
 def _why_not() -> str | None:
@@ -40,7 +42,8 @@ def sh(cmd: str) -> str:
 
 def in_node(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     e = dict(os.environ, **(env or {}))
-    return subprocess.run(["ip", "netns", "exec", NODE, sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=timeout)
+    return subprocess.run(["ip", "netns", "exec", NODE, sys.executable, *args],
+                          capture_output=True, text=True, cwd=ROOT, env=e, timeout=timeout)
 
 
 def ipj(cmd: str):
@@ -63,13 +66,15 @@ def wire(tmp_path):
         sh(f"ip netns add {ns}")
     sh(f"ip -n {NODE} link add eth0 type veth peer name sw0 netns {SWITCH}")
     sh(f"ip -n {NODE} link add eth1 type veth peer name sw1 netns {SWITCH}")
-    sh(f"ip -n {SWITCH} link set sw0 up && ip -n {SWITCH} link set sw1 up && ip -n {SWITCH} addr add 10.9.0.1/24 dev sw0")
+    sh(f"ip -n {SWITCH} link set sw0 up && ip -n {SWITCH} link set sw1 up"
+       f" && ip -n {SWITCH} addr add 10.9.0.1/24 dev sw0")
     sh(f"ip -n {NODE} link set lo up && ip -n {NODE} link set eth0 up && ip -n {NODE} link set eth1 up")
     leases = tmp_path / "leases"
     dnsmasq = subprocess.Popen(
         ["ip", "netns", "exec", SWITCH, "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=0",
          "--bind-interfaces", "--interface=sw0", "--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,1h",
-         "--dhcp-option=option:dns-server,10.9.0.53", f"--dhcp-leasefile={leases}", "--dhcp-authoritative", "--no-ping"],
+         "--dhcp-option=option:dns-server,10.9.0.53", f"--dhcp-leasefile={leases}", "--dhcp-authoritative",
+         "--no-ping"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(0.5)
     assert dnsmasq.poll() is None, dnsmasq.stderr.read()
@@ -91,7 +96,8 @@ def test_inventory_matches_ip(wire):
         if l["ifname"] == "lo":
             continue
         n = nics[l["ifname"]]
-        assert (n["mac"], n["mtu"], n["kind"], n["physical"]) == (l["address"], l["mtu"], l["linkinfo"]["info_kind"], False)
+        assert (n["mac"], n["mtu"], n["kind"], n["physical"]) == \
+            (l["address"], l["mtu"], l["linkinfo"]["info_kind"], False)
         assert n["operstate"] == l["operstate"].lower()
         assert n["master"] == l.get("master")
         assert n["carrier"] == (("NO-CARRIER" not in l["flags"]) if "UP" in l["flags"] else None)
@@ -188,7 +194,8 @@ APPLY = textwrap.dedent("""
 
     host = Failing()
     out = apply(host, target)
-    print(json.dumps({"ok": out.ok, "restored": out.restored, "steps": len(out.steps), "error": out.error, "left": out.restore_problems}))
+    print(json.dumps({"ok": out.ok, "restored": out.restored, "steps": len(out.steps), "error": out.error,
+                      "left": out.restore_problems}))
 """)
 
 
@@ -230,8 +237,10 @@ def test_a_kernel_without_bonding_is_refused_before_anything_changes(wire, tmp_p
     profile.write_text("version: 1\nnode: {hostname: n1, dns: [10.9.0.53]}\nmanagement:\n  interfaces: [{name: eth0}]\n"
                        "  ipv4: {method: static, address: 10.9.0.20/24, gateway: 10.9.0.1}\n")
     inv = tmp_path / "inv.json"
-    inv.write_text(in_node("-m", "tui", "inventory", "--all", "--json").stdout.replace('"physical": false', '"physical": true'))
-    r = in_node("-m", "tui", "apply", str(profile), "--inventory", str(inv), env={"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")})
+    listed = in_node("-m", "tui", "inventory", "--all", "--json").stdout
+    inv.write_text(listed.replace('"physical": false', '"physical": true'))
+    r = in_node("-m", "tui", "apply", str(profile), "--inventory", str(inv),
+                env={"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")})
     assert r.returncode == 1 and "this kernel lacks bonding" in r.stderr and "nothing was changed" in r.stderr
     assert oracle() == before
 
@@ -271,14 +280,15 @@ def test_an_interrupted_apply_without_its_timer_is_visible_and_rolled_back_at_th
     before = oracle()
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
     # the timer dies with the applier (a whole-box crash): the journal stays for the next start
-    no_timer = KILLED.replace("class Failing(RealHost):", "class Failing(RealHost):\n    arm_timer = lambda self, token: None")
+    no_timer = KILLED.replace("class Failing(RealHost):",
+                              "class Failing(RealHost):\n    arm_timer = lambda self, token: None")
     r = in_node("-c", no_timer, "4", env=env)
     assert r.returncode == 9
     assert oracle() != before  # half applied
     journal = json.loads((tmp_path / "run" / "journal.json").read_text())
     assert journal["state"] == "applying"
     profile = tmp_path / "p.yaml"
-    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    profile.write_text(DHCP_PROFILE)
     r = in_node("-m", "tui", "apply", str(profile), env=env)
     assert r.returncode == 1 and "an interrupted apply is recorded" in r.stderr and "rollback" in r.stderr
     r = in_node("-m", "tui", "rollback", env=env)
@@ -313,7 +323,8 @@ def test_demo_never_reaches_the_real_host(wire, tmp_path):
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
     profile = tmp_path / "p.yaml"
     profile.write_text("version: 1\nnode: {hostname: n1, dns: [10.0.0.53]}\nmanagement:\n"
-                       "  interfaces: [{name: ens1f0}, {name: ens1f1}]\n  ipv4: {method: static, address: 10.0.0.12/24, gateway: 10.0.0.1}\n")
+                       "  interfaces: [{name: ens1f0}, {name: ens1f1}]\n"
+                       "  ipv4: {method: static, address: 10.0.0.12/24, gateway: 10.0.0.1}\n")
     r = in_node("-m", "tui", "--demo", "apply", str(profile), "--confirm-timeout", "2", env=env)
     assert r.returncode == 0 and "pending" in r.stderr, r.stderr
     time.sleep(3.5)  # past the deadline: a leaked timer would act now
@@ -352,12 +363,12 @@ def test_the_lock_refuses_a_second_apply_confirm_and_rollback(wire, tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         profile = tmp_path / "p.yaml"
-        profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+        profile.write_text(DHCP_PROFILE)
         for args in (("apply", str(profile)), ("confirm",), ("rollback",)):
             r = in_node("-m", "tui", *args, env=env)
             assert r.returncode == 1, (args, r.stderr)
-            assert f"error: {run / 'lock'}: another harvester-netsetup is changing this host: pid {holder.pid} (apply)" \
-                in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+            busy = f"error: {run / 'lock'}: another harvester-netsetup is changing this host: pid {holder.pid} (apply)"
+            assert busy in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
     finally:
         holder.kill()
         holder.wait()
@@ -374,7 +385,7 @@ def test_a_corrupt_journal_is_an_error_for_every_command(wire, tmp_path, name, t
     (run / "journal.json").write_text(text)
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
     profile = tmp_path / "p.yaml"
-    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    profile.write_text(DHCP_PROFILE)
     before = oracle()
     for args in (("confirm",), ("rollback",), ("apply", str(profile))):
         r = in_node("-m", "tui", *args, env=env)
@@ -384,7 +395,8 @@ def test_a_corrupt_journal_is_an_error_for_every_command(wire, tmp_path, name, t
 
 
 def test_a_tagged_probe_on_a_kernel_without_8021q_is_refused_cleanly(wire):
-    have = subprocess.run(f"ip -n {NODE} link add link eth0 name hnsq.5 type vlan id 5", shell=True, capture_output=True)
+    have = subprocess.run(f"ip -n {NODE} link add link eth0 name hnsq.5 type vlan id 5",
+                          shell=True, capture_output=True)
     before = oracle()
     r = in_node("-m", "tui", "probe-dhcp", "eth0", "--vlan", "10", "--timeout", "2")
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr

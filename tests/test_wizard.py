@@ -112,7 +112,8 @@ async def test_static_path_writes_an_install_config_and_changes_nothing(tmp_path
     assert saved["install"]["vip"] == "10.0.0.99" and saved["node"]["dns"] == ["10.0.0.53", "10.0.0.54"]
     config = yaml.safe_load((tmp_path / "out" / "harvester-config.yaml").read_text())
     mi = config["install"]["management_interface"]
-    assert (mi["method"], mi["ip"], mi["subnet_mask"], mi["gateway"]) == ("static", "10.0.0.21", "255.255.255.0", "10.0.0.1")
+    assert (mi["method"], mi["ip"], mi["subnet_mask"], mi["gateway"]) == \
+        ("static", "10.0.0.21", "255.255.255.0", "10.0.0.1")
     assert config["os"]["password"].startswith("$6$") and config["install"]["device"] == "/dev/sda"
 
 
@@ -208,7 +209,8 @@ async def test_cluster_path_shows_nic_presence_probes_vm_networks_and_applies_th
         await choose(pilot, app, "n-mode", "auto")
         await pilot.click("#add")
         await settle(pilot, app, 0.5)
-        assert "VLAN 200: 10.0.200.2 offers 10.0.200.31/24 router 10.0.200.1" in str(app.screen.query_one("#probe").render())
+        probe = str(app.screen.query_one("#probe").render())
+        assert "VLAN 200: 10.0.200.2 offers 10.0.200.31/24 router 10.0.200.1" in probe
         await pilot.press("ctrl+n")
         await settle(pilot, app, 0.3)
         assert app.screen.key == "review", [p.line() for p in app.session.problems()]
@@ -227,7 +229,8 @@ def test_kernel_arguments_prefill_the_wizard():
 
     line = ("BOOT_IMAGE=/vmlinuz harvester.install.management_interface.interfaces=hwAddr:b8:ca:3a:6a:64:7d "
             "harvester.install.management_interface.method=static harvester.install.management_interface.ip=10.0.0.21 "
-            "harvester.install.management_interface.subnet_mask=255.255.255.0 harvester.install.management_interface.gateway=10.0.0.1 "
+            "harvester.install.management_interface.subnet_mask=255.255.255.0 "
+            "harvester.install.management_interface.gateway=10.0.0.1 "
             "harvester.os.hostname=node21 harvester.netsetup.profile=http://x/p.yaml")
     d = prefill(Draft(), line)
     assert d.get("management.ipv4") == {"method": "static", "address": "10.0.0.21/24", "gateway": "10.0.0.1"}
@@ -240,7 +243,8 @@ def _nets(app) -> list[str]:
     return [str(item.query_one("Label").render()) for item in app.screen.query_one("#nets").children]
 
 
-UPLINK = {"vlan.cluster_network": "data", "vlan.interfaces": [{"name": "ens1f0"}], "management.interfaces": [{"name": "eno1"}]}
+UPLINK = {"vlan.cluster_network": "data", "vlan.interfaces": [{"name": "ens1f0"}],
+          "management.interfaces": [{"name": "eno1"}]}
 
 
 async def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
@@ -259,7 +263,8 @@ async def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
             await push(pilot, app, "add")
             await settle(pilot, app)
             assert app.screen.query_one("#n-name").value == ""  # the form is cleared after Add
-        assert _nets(app) == ["a  VLAN 10  no route", "b  untagged  no route", "c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"]
+        assert _nets(app) == ["a  VLAN 10  no route", "b  untagged  no route",
+                              "c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"]
         lv = app.screen.query_one("#nets")
         lv.focus()
         lv.index = 1
@@ -270,7 +275,8 @@ async def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
         await push(pilot, app, "save")
         await settle(pilot, app)
         assert _nets(app)[1] == "b  VLAN 20  no route"
-        for expected in (["b  VLAN 20  no route", "c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"], ["c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"], ["(none yet)"]):
+        c = "c  VLAN 30  route manual 10.3.0.0/24 via 10.3.0.1"
+        for expected in (["b  VLAN 20  no route", c], [c], ["(none yet)"]):
             lv = app.screen.query_one("#nets")
             lv.focus()
             lv.index = 0
@@ -312,7 +318,8 @@ async def test_an_invalid_vm_network_is_not_added_and_the_error_is_next_to_its_f
         assert app.screen.query_one("#n-name").value == "x"  # kept, to fix
 
 
-NODE = {"management.interfaces": [{"name": "eno1"}], "management.ipv4.method": "dhcp", "node.hostname": "harvester-node-0"}
+NODE = {"management.interfaces": [{"name": "eno1"}], "management.ipv4.method": "dhcp",
+        "node.hostname": "harvester-node-0"}
 
 
 async def _to_review(pilot, app, draft: dict) -> None:
@@ -396,7 +403,8 @@ async def test_ctrl_q_during_the_countdown_says_what_happens_and_reverts(tmp_pat
      ["matches no node of the cluster", "ens1f1 is free on 2 of 3 cluster nodes only"], "Cluster: NOT complete", 2),
     (NODE, [], "Cluster: nothing to send", 0),
 ])
-async def test_cluster_checks_run_at_review_and_done_says_what_was_not_done(tmp_path, draft, in_review, done_line, code):
+async def test_cluster_checks_run_at_review_and_done_says_what_was_not_done(tmp_path, draft, in_review, done_line,
+                                                                            code):
     """Item 4: the cluster's problems show before Apply; Done and the exit code say the outcome."""
     app = demo_app(tmp_path / "out")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -557,7 +565,8 @@ async def test_after_a_dhcp_apply_the_address_the_node_got_is_shown(tmp_path):
 
 @pytest.mark.parametrize("mode, option, choices, help_word", [
     ("802.3ad", "lacp_rate", ["(default)", "slow", "fast"], "LACP"),
-    ("802.3ad", "xmit_hash_policy", ["(default)", "layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac"], "headers"),
+    ("802.3ad", "xmit_hash_policy",
+     ["(default)", "layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4", "vlan+srcmac"], "headers"),
     ("802.3ad", "ad_select", ["(default)", "stable", "bandwidth", "count"], "aggregator"),
     ("active-backup", "primary", ["(default)", "ens1f0", "ens1f1"], "NIC"),
 ])
@@ -595,7 +604,8 @@ async def test_install_settings_fit_the_job(tmp_path):
         assert not app.screen.query_one("#f-install-role").display
         await choose(pilot, app, "f-install-mode", "join")
         role = app.screen.query_one("#f-install-role")
-        assert role.display and [v for _, v in role._options] == ["(default)", "default", "management", "worker", "witness"]
+        assert role.display
+        assert [v for _, v in role._options] == ["(default)", "default", "management", "worker", "witness"]
         await fill(pilot, app, "f-install-server_url", "https://10.0.0.99:443")
         await fill(pilot, app, "f-install-token", "t")
         await fill(pilot, app, "f-install-password", "p@ss")
@@ -606,7 +616,8 @@ async def test_install_settings_fit_the_job(tmp_path):
         assert app.screen.key == "install" and app.screen.query_one("#f-install-password_again").has_focus
         await fill(pilot, app, "f-install-password_again", "p@ss")
         assert _text(app, "p-f-install-password_again") == ""
-        warnings = [p.line() for p in app.session.problems() if not p.is_error and p.path.startswith(("install", "harvester"))]
+        warnings = [p.line() for p in app.session.problems()
+                    if not p.is_error and p.path.startswith(("install", "harvester"))]
         assert warnings == []
         await pilot.press("ctrl+n")
         await settle(pilot, app)
@@ -645,7 +656,8 @@ async def test_every_tab_stop_is_a_visible_widget(tmp_path, step):
             await pilot.pause()
             w = app.focused
             assert w is not None and w.id != "body" and w.display and w.visible, (step, w)
-            assert type(w).__name__ in ("Input", "Select", "SelectCurrent", "DataTable", "ListView", "Button", "TextArea"), w
+            assert type(w).__name__ in ("Input", "Select", "SelectCurrent", "DataTable", "ListView", "Button",
+                                        "TextArea"), w
             seen.append(w)
 
 
@@ -679,7 +691,8 @@ async def test_80x24_the_step_counter_stays_and_nothing_is_cut(tmp_path):
             await goto(pilot, app, step)
             totals.add(_text(app, "title").split()[1].split("/")[1])
         assert totals == {"11"}  # welcome, then 11 numbered steps on this path
-        label = next(i.query_one("Label") for i in app.screen.query_one("#all-problems").children if "vlan_id" in i.name)
+        label = next(i.query_one("Label") for i in app.screen.query_one("#all-problems").children
+                     if "vlan_id" in i.name)
         assert label.size.height >= 2 and "4094" in str(label.render())
         assert str(label.render()).isascii()  # "1-4094", not the en dash the validator writes
         app.session.draft.set("management.vlan_id", None)
