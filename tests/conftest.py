@@ -104,3 +104,11 @@ def webhook_api(webhooks_bin):
     server = start_api(webhooks=webhooks_bin)
     yield server
     server.down()
+
+
+@pytest.fixture()
+def wire(tmp_path):
+    """The real-kernel tests' network namespaces, veths and dnsmasq (tests/netns_wire.py)."""
+    from tests.netns_wire import wire
+
+    yield from wire(tmp_path)

@@ -1,4 +1,4 @@
-"""The real-kernel tests (tests/test_netns.py, tests/vm/) cannot skip in silence: they are
+"""The real-kernel tests (tests/test_netns*.py, tests/vm/) cannot skip in silence: they are
 marked, and under HNS_REQUIRE_REAL=1 (CI) a marked test that would skip fails the run
 (tests/conftest.py)."""
 
@@ -35,5 +35,6 @@ def test_a_skipped_real_kernel_test_fails_under_hns_require_real(tmp_path, requi
 
 def test_the_real_kernel_tests_are_marked():
     root = os.path.dirname(os.path.abspath(__file__))
-    assert "pytest.mark.netns" in open(os.path.join(root, "test_netns.py")).read()
+    for name in ("test_netns.py", "test_netns_inventory_dhcp.py"):
+        assert "pytest.mark.netns" in open(os.path.join(root, name)).read(), name
     assert "@pytest.mark.vm" in open(os.path.join(root, "test_vm.py")).read()
