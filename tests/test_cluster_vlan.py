@@ -12,7 +12,7 @@ import pytest
 
 from tests import oracles
 from tests.cluster_vlan_kit import ICE, NODES, PROFILE
-from tests.conftest import run_cli, write
+from tests.conftest import run_cli, write, writes
 from tui.kube.simulated_api import SimulatedApi, vlanstatus_name
 from tui.model.load import load_text
 from tui.model.nic_views import FACTS_ANNOTATION
@@ -80,10 +80,6 @@ def cli(api, tmp_path, command, *args, profile=None):
     kc = write(tmp_path, "kc", api.kubeconfig())
     extra = [write(tmp_path, "p.yaml", profile), "--inventory", INV] if command in ("plan", "apply") else []
     return run_cli("cluster", command, *extra, *args, "--kubeconfig", kc)
-
-
-def writes(api):
-    return [(m, p) for m, p in api.state.requests if m in ("POST", "PUT", "PATCH", "DELETE") and "dryRun" not in p]
 
 
 def table(out: str) -> dict[str, list[str]]:

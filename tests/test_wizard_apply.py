@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wizard_driver import NODE, confirm_apply, demo_app, settle, shown, start, to_review
+from tests.wizard_driver import NODE, confirm_apply, demo_app, settle, shown, start, to_review, wizard
 
 pytestmark = pytest.mark.usefixtures("run_dir")
 
@@ -42,8 +42,7 @@ async def test_apply_needs_a_confirmation_page_and_a_typed_yes(tmp_path):
 
 async def test_ctrl_q_asks_and_says_nothing_changed(tmp_path):
     """Item 3: Ctrl+Q asks; Escape stays; y quits with the exit code of 'not applied'."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft=NODE)
         await pilot.press("ctrl+q")
         await settle(pilot, app)
@@ -85,8 +84,7 @@ async def test_ctrl_q_during_the_countdown_says_what_happens_and_reverts(tmp_pat
 async def test_cluster_checks_run_at_review_and_done_says_what_was_not_done(tmp_path, draft, in_review, done_line,
                                                                             code):
     """Item 4: the cluster's problems show before Apply; Done and the exit code say the outcome."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await to_review(pilot, app, draft)
         await settle(pilot, app, 0.5)
         items = [str(i.query_one("Label").render()) for i in app.screen.query_one("#all-problems").children]
@@ -107,8 +105,7 @@ async def test_cluster_checks_run_at_review_and_done_says_what_was_not_done(tmp_
 
 async def test_after_revert_done_says_so_and_back_is_allowed(tmp_path):
     """Item 8: Done says the profile was reverted (not a plain replay offer); Back returns to Review."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await to_review(pilot, app, NODE)
         await confirm_apply(pilot, app)
         await pilot.click("#revert")
@@ -124,8 +121,7 @@ async def test_after_revert_done_says_so_and_back_is_allowed(tmp_path):
 
 async def test_after_a_dhcp_apply_the_address_the_node_got_is_shown(tmp_path):
     """Item 6: on the apply screen and on Done."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await to_review(pilot, app, {**NODE, "management.vlan_id": 100})
         await confirm_apply(pilot, app)
         log = "\n".join(str(line.text) for line in app.screen.query_one("#log").lines)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wizard_driver import NODE, choose, demo_app, fill, goto, pick_nics, push, settle, shown, start, to_review
+from tests.wizard_driver import NODE, choose, fill, goto, pick_nics, push, settle, shown, start, to_review, wizard
 
 pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 async def test_review_jumps_to_the_step_of_a_problem(tmp_path):
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, install=True)  # (reconfigure mode would start with the node's NIC)
         assert app.screen.key == "nics"
         await pilot.press("ctrl+n")
@@ -30,9 +29,8 @@ async def test_review_jumps_to_the_step_of_a_problem(tmp_path):
 
 async def test_a_jump_from_review_focuses_the_faulty_field(tmp_path):
     """Item 11: Enter on a problem lands on its field, not on the screen's first."""
-    app = demo_app(tmp_path / "out")
     draft = {**NODE, "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.21/24"}
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await to_review(pilot, app, draft)
         lv = app.screen.query_one("#all-problems")
         names = [i.name for i in lv.children]
@@ -54,10 +52,9 @@ async def test_a_jump_from_review_focuses_the_faulty_field(tmp_path):
 ])
 async def test_an_error_blocks_next_on_its_screen_shown_once_at_its_field(tmp_path, step, widget, text, message):
     """Item 10: MTU 10000 no longer passes on to Review; the error is next to the field, once."""
-    app = demo_app(tmp_path / "out")
     draft = {**NODE, "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.21/24",
              "management.ipv4.gateway": "10.0.0.1"}
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft=draft)
         await goto(pilot, app, step)
         await fill(pilot, app, widget, text)
@@ -73,8 +70,7 @@ async def test_an_error_blocks_next_on_its_screen_shown_once_at_its_field(tmp_pa
 
 
 async def test_warnings_are_not_in_the_error_colour(tmp_path):
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft=NODE)  # eno1 is 1 Gb/s: a warning
         problems = app.screen.query_one("#problems").render()
         assert str(problems).startswith("warning:")
@@ -87,8 +83,7 @@ async def test_warnings_are_not_in_the_error_colour(tmp_path):
 
 async def test_static_then_dhcp_drops_the_hidden_address(tmp_path):
     """Item 7: what the choice hides is not in the profile, so Review does not reject it."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft=NODE)
         await goto(pilot, app, "ipv4")
         await choose(pilot, app, "f-management-ipv4-method", "static")
@@ -121,10 +116,16 @@ async def _next(pilot, app, step: str) -> None:
     assert app.screen.key == step, (app.screen.key, [p.line() for p in app.session.problems() if p.is_error])
 
 
+async def _bad_then_fixed(pilot, app, step: str, wid: str, bad: str, good: str) -> None:
+    """``bad`` in a field: Next is refused, the field focused; then ``good`` goes in."""
+    await fill(pilot, app, wid, bad)
+    await _refused(pilot, app, step, wid)
+    await fill(pilot, app, wid, good)
+
+
 async def test_a_walk_that_hits_every_error_on_every_screen(tmp_path):
     """Each screen refuses Next while it has an error, focusing the field; fixed, it goes on."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, install=True)
         await _refused(pilot, app, "nics")  # no management NIC
         await pick_nics(pilot, app, ["ens1f0"])
@@ -136,28 +137,19 @@ async def test_a_walk_that_hits_every_error_on_every_screen(tmp_path):
         await fill(pilot, app, "f-management-bond-miimon", "")
         await _next(pilot, app, "vlan")
         for wid, bad in (("f-management-vlan_id", "5000"), ("f-management-mtu", "10000"), ("f-management-mtu", "x")):
-            await fill(pilot, app, wid, bad)
-            await _refused(pilot, app, "vlan", wid)
-            await fill(pilot, app, wid, "")
+            await _bad_then_fixed(pilot, app, "vlan", wid, bad, "")
         await _next(pilot, app, "ipv4")
         await choose(pilot, app, "f-management-ipv4-method", "static")
         await _refused(pilot, app, "ipv4", "f-management-ipv4-address")  # required
-        await fill(pilot, app, "f-management-ipv4-address", "10.0.0.300/24")
-        await _refused(pilot, app, "ipv4", "f-management-ipv4-address")
-        await fill(pilot, app, "f-management-ipv4-address", "10.0.0.21/24")
-        await fill(pilot, app, "f-management-ipv4-gateway", "10.9.9.1")  # not in the subnet
-        await _refused(pilot, app, "ipv4", "f-management-ipv4-gateway")
-        await fill(pilot, app, "f-management-ipv4-gateway", "10.0.0.1")
+        await _bad_then_fixed(pilot, app, "ipv4", "f-management-ipv4-address", "10.0.0.300/24", "10.0.0.21/24")
+        # the gateway is not in the subnet
+        await _bad_then_fixed(pilot, app, "ipv4", "f-management-ipv4-gateway", "10.9.9.1", "10.0.0.1")
         await _next(pilot, app, "node")
         await _refused(pilot, app, "node", "f-node-hostname")  # required (the first field in error)
         await fill(pilot, app, "f-node-hostname", "node21")
         await _refused(pilot, app, "node", "f-node-dns")  # required with a static address
-        await fill(pilot, app, "f-node-dns", "not-an-ip")
-        await _refused(pilot, app, "node", "f-node-dns")
-        await fill(pilot, app, "f-node-dns", "10.0.0.53")
-        await fill(pilot, app, "f-node-hostname", "Bad_Host!")
-        await _refused(pilot, app, "node", "f-node-hostname")
-        await fill(pilot, app, "f-node-hostname", "node21")
+        await _bad_then_fixed(pilot, app, "node", "f-node-dns", "not-an-ip", "10.0.0.53")
+        await _bad_then_fixed(pilot, app, "node", "f-node-hostname", "Bad_Host!", "node21")
         await _next(pilot, app, "uplink")
         await pick_nics(pilot, app, ["ens1f1"])
         await fill(pilot, app, "f-vlan-mtu", "10000")
@@ -174,13 +166,10 @@ async def test_a_walk_that_hits_every_error_on_every_screen(tmp_path):
         await _next(pilot, app, "install")
         await _refused(pilot, app, "install")  # token, VIP, password
         await fill(pilot, app, "f-install-token", "t0ken")
-        await fill(pilot, app, "f-install-vip", "10.0.0.21")  # the node's own address
-        await _refused(pilot, app, "install", "f-install-vip")
-        await fill(pilot, app, "f-install-vip", "10.0.0.99")
+        # the VIP is the node's own address
+        await _bad_then_fixed(pilot, app, "install", "f-install-vip", "10.0.0.21", "10.0.0.99")
         await fill(pilot, app, "f-install-password", "pw")
-        await fill(pilot, app, "f-install-password_again", "pX")
-        await _refused(pilot, app, "install", "f-install-password_again")
-        await fill(pilot, app, "f-install-password_again", "pw")
+        await _bad_then_fixed(pilot, app, "install", "f-install-password_again", "pX", "pw")
         await _next(pilot, app, "review")
         app.session.draft.set("node.hostname", None)  # an error that appears late is still caught
         await goto(pilot, app, "review")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wizard_driver import NODE, choose, demo_app, fill, goto, pick_nics, push, settle, shown, start
+from tests.wizard_driver import NODE, choose, fill, goto, pick_nics, push, settle, shown, start, wizard
 
 pytestmark = pytest.mark.usefixtures("run_dir")
 
@@ -20,8 +20,7 @@ UPLINK = {"vlan.cluster_network": "data", "vlan.interfaces": [{"name": "ens1f0"}
 
 async def test_uplink_step_shows_the_cluster_check(tmp_path):
     """Item 4: at the step itself, the uplink NIC missing on a node is a warning under the table."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft={**NODE, "vlan.cluster_network": "data"})
         await goto(pilot, app, "uplink")
         await pick_nics(pilot, app, ["ens1f1"])
@@ -31,8 +30,7 @@ async def test_uplink_step_shows_the_cluster_check(tmp_path):
 
 async def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
     """Item 1 (a second network crashed with DuplicateIds) and item 9 (an editable list)."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft=UPLINK)
         await goto(pilot, app, "networks")
         for name, vid, mode in (("a", "10", "none"), ("b", "", "none"), ("c", "30", "manual")):
@@ -71,9 +69,8 @@ async def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
 
 
 async def test_a_loaded_profile_with_two_networks_can_be_edited(tmp_path):
-    app = demo_app(tmp_path / "out")
     nets = [{"name": "a", "vlan_id": 10}, {"name": "b", "vlan_id": 20}]
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft={**UPLINK, "networks": nets})
         await goto(pilot, app, "networks")
         await goto(pilot, app, "review")
@@ -87,8 +84,7 @@ async def test_a_loaded_profile_with_two_networks_can_be_edited(tmp_path):
 
 
 async def test_an_invalid_vm_network_is_not_added_and_the_error_is_next_to_its_field(tmp_path):
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft=UPLINK)
         await goto(pilot, app, "networks")
         await fill(pilot, app, "n-name", "x")

@@ -8,14 +8,13 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.wizard_driver import choose, confirm_apply, demo_app, fill, pick_nics, settle
+from tests.wizard_driver import choose, confirm_apply, demo_app, fill, pick_nics, settle, wizard
 
 pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 async def test_dhcp_path_reconfigures_the_node_and_saves_a_replayable_profile(tmp_path):
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await settle(pilot, app)
         await pilot.press("down", "enter")  # reconfigure this node
         await settle(pilot, app)
@@ -115,8 +114,7 @@ async def test_static_path_writes_an_install_config_and_changes_nothing(tmp_path
 
 
 async def test_cluster_path_shows_nic_presence_probes_vm_networks_and_applies_the_cluster(tmp_path):
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await settle(pilot, app)
         await pilot.press("down", "enter")
         await settle(pilot, app)

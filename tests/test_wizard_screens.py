@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wizard_driver import NODE, choose, confirm_apply, demo_app, fill, goto, settle, shown, start
+from tests.wizard_driver import NODE, choose, confirm_apply, fill, goto, settle, shown, start, wizard
 
 pytestmark = pytest.mark.usefixtures("run_dir")
 
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.usefixtures("run_dir")
 async def test_welcome_loads_a_profile_and_the_key_bar_answers_clicks(tmp_path):
     """Load a profile from the welcome screen (a bad path shows the core's problem, nothing
     else changes), then continue by clicking Next in the key bar instead of pressing Ctrl+N."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await settle(pilot, app)
         await pilot.press("down", "down", "enter")  # "Load a profile to start from ..."
         await settle(pilot, app)
@@ -47,8 +46,7 @@ async def test_welcome_loads_a_profile_and_the_key_bar_answers_clicks(tmp_path):
 
 
 async def test_too_small_terminal_shows_a_notice_not_a_crash(tmp_path):
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with wizard(tmp_path, size=(60, 20)) as (app, pilot):
         await settle(pilot, app)
         assert type(app.screen).__name__ == "TooSmall"
         assert "enlarge the terminal" in str(app.screen.query_one("#toosmall").render())
@@ -59,8 +57,7 @@ async def test_too_small_terminal_shows_a_notice_not_a_crash(tmp_path):
 
 async def test_reconfigure_starts_from_the_node_not_from_placeholders(tmp_path):
     """Item 5: hostname, NIC, address and gateway come from the node; a placeholder reads as one."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app)
         await goto(pilot, app, "ipv4")
         assert app.screen.query_one("#f-management-ipv4-method").value == "static"
@@ -81,8 +78,7 @@ async def test_reconfigure_starts_from_the_node_not_from_placeholders(tmp_path):
 ])
 async def test_bond_options_are_choices_with_a_line_of_help(tmp_path, mode, option, choices, help_word):
     """Item 12: mode-specific options are choices (primary: the bond's own NICs)."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft={**NODE, "management.interfaces": [{"name": "ens1f0"}, {"name": "ens1f1"}]})
         await goto(pilot, app, "bond")
         await choose(pilot, app, "f-management-bond-mode", mode)
@@ -98,8 +94,7 @@ async def test_bond_options_are_choices_with_a_line_of_help(tmp_path, mode, opti
 async def test_install_settings_fit_the_job(tmp_path):
     """Item 13: the disk from the machine's disks, the release (newest first), the role when
     joining, the password twice; the wizard's own defaults cause no warning."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, install=True, draft={**NODE, "node.dns": ["10.0.0.53"]})
         await goto(pilot, app, "install")
         disk = app.screen.query_one("#f-install-device")
@@ -142,8 +137,7 @@ async def test_install_settings_fit_the_job(tmp_path):
 ])
 async def test_f1_says_what_this_screen_decides(tmp_path, step, words):
     """Item 14: per-screen help, then the keys of every screen."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, install=step == "install", draft=NODE)
         await goto(pilot, app, step)
         await pilot.press("f1")
@@ -155,8 +149,7 @@ async def test_f1_says_what_this_screen_decides(tmp_path, step, words):
 @pytest.mark.parametrize("step", ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "install", "review"])
 async def test_every_tab_stop_is_a_visible_widget(tmp_path, step):
     """Item 15: Tab lands only on fields, tables, lists and buttons that show; the body is none."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, install=step == "install", draft=NODE)
         await goto(pilot, app, step)
         seen = []
@@ -172,8 +165,7 @@ async def test_every_tab_stop_is_a_visible_widget(tmp_path, step):
 
 async def test_a_scroll_hint_shows_while_the_screen_continues_below(tmp_path):
     """Item 15: the install screen is longer than 24 lines; the hint goes at the end."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, install=True)
         await goto(pilot, app, "install")
         await settle(pilot, app)
@@ -187,13 +179,11 @@ async def test_a_scroll_hint_shows_while_the_screen_continues_below(tmp_path):
 async def test_80x24_the_step_counter_stays_and_nothing_is_cut(tmp_path):
     """Item 16: one total from the first numbered step to Done; Review lines wrap, not cut;
     the NIC model gets the room the terminal has; Done's replay command fits."""
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with wizard(tmp_path, size=(120, 30)) as (app, pilot):
         await start(pilot, app)
         row = app.screen.query_one("#nics").get_row("eno1")
         assert "igb I350 Gigabit Network Connection" in row
-    app = demo_app(tmp_path / "out")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with wizard(tmp_path) as (app, pilot):
         await start(pilot, app, draft={**NODE, "management.vlan_id": 5000})
         totals = set()
         for step in ("nics", "bond", "review"):

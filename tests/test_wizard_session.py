@@ -10,9 +10,7 @@ from tui.wizard import outcome as O
 from tui.wizard.networks import NetForm, describe, form_from_network
 
 
-@pytest.fixture(autouse=True)
-def run_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 def _session(tmp_path, **draft):

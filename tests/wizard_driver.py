@@ -3,6 +3,8 @@ cluster of ``--demo``; every other code path is the real one)."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from screens.app import WizardApp
 from tui.commands.wizard import demo_session
 
@@ -89,3 +91,11 @@ async def to_review(pilot, app, draft: dict) -> None:
 def shown(app, widget_id: str) -> str:
     """The text a widget of the current screen renders."""
     return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+@asynccontextmanager
+async def wizard(tmp_path, size: tuple[int, int] = (80, 24)):
+    """The demo wizard (its output under ``tmp_path/out``) running at ``size``: (app, pilot)."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot
