@@ -61,6 +61,13 @@ def run_cli(*argv: str, stdin: str | None = None) -> CliResult:
 
 
 @pytest.fixture
+def run_dir(tmp_path, monkeypatch):
+    """HARVESTER_NETSETUP_RUN_DIR (journal, lock, logs) in the test's own temp dir; use with
+    ``pytestmark = pytest.mark.usefixtures("run_dir")``."""
+    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+
+
+@pytest.fixture
 def cli():
     return run_cli
 
@@ -74,3 +81,34 @@ def write(tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text)
     return str(path)
+
+
+def writes(api) -> list[tuple[str, str]]:
+    """The writes (method, path) the simulated API server has received, dry runs left out."""
+    return [(m, p) for m, p in api.state.requests if m in ("POST", "PUT", "PATCH", "DELETE") and "dryRun" not in p]
+
+
+@pytest.fixture
+def webhooks_bin():
+    """The network controller's admission webhooks oracle (tests/oracles.py): skips without it."""
+    from tests import oracles
+
+    return str(oracles.need("webhooks"))
+
+
+@pytest.fixture
+def webhook_api(webhooks_bin):
+    """The simulated API server (v1.9.0) admitting through Harvester's real webhooks."""
+    from tests.webhook_kit import start_api
+
+    server = start_api(webhooks=webhooks_bin)
+    yield server
+    server.down()
+
+
+@pytest.fixture()
+def wire(tmp_path):
+    """The real-kernel tests' network namespaces, veths and dnsmasq (tests/netns_wire.py)."""
+    from tests.netns_wire import wire
+
+    yield from wire(tmp_path)

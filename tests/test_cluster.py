@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli, write
+from tests.conftest import run_cli, write, writes
 from tui.kube.simulated_api import SimulatedApi, vlanstatus_name
 from tui.model.load import load_text
 from tui.render.cluster_objects import cluster_objects
@@ -52,10 +52,6 @@ def kube(api, tmp_path):
         return run_cli(*argv)
 
     return run
-
-
-def writes(api):
-    return [(m, p) for m, p in api.state.requests if m in ("POST", "PUT", "PATCH", "DELETE") and "dryRun" not in p]
 
 
 def test_objects_are_what_the_harvester_ui_writes():

@@ -6,62 +6,33 @@ A kubeconfig others can read draws a warning. The servers are raw sockets on loo
 from __future__ import annotations
 
 import os
-import socket
 import ssl
 import subprocess
-import threading
 
 import pytest
 import yaml
 
 from tests.conftest import run_cli, write
+from tests.raw_server import RawServer
 from tests.test_cluster import PROFILE
 
 INV = "tests/fixtures/inventories/four-nics.json"
 
 
-class Api:
+class Api(RawServer):
     """Answers every request with one canned reply (optionally over TLS, optionally endless)."""
 
     def __init__(self, status=200, ctype="application/json", body=b"{}", tls: ssl.SSLContext | None = None,
                  endless=False, eager=False):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.reply = (b"HTTP/1.1 %d X\r\nContent-Type: %s\r\n" % (status, ctype.encode())
-                      + (b"" if endless else b"Content-Length: %d\r\n" % len(body)) + b"Connection: close\r\n\r\n")
-        self.body, self.tls, self.endless, self.eager = body, tls, endless, eager
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+        reply = (b"HTTP/1.1 %d X\r\nContent-Type: %s\r\n" % (status, ctype.encode())
+                 + (b"" if endless else b"Content-Length: %d\r\n" % len(body)) + b"Connection: close\r\n\r\n")
 
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
-
-    def _one(self, conn):
-        try:
-            if self.tls:
-                conn = self.tls.wrap_socket(conn, server_side=True)
-            head = b"\r\n\r\n" if self.eager else b""  # eager: answers whatever comes (a TLS hello too)
-            while b"\r\n\r\n" not in head:
-                got = conn.recv(4096)
-                if not got:
-                    return
-                head += got
-            conn.sendall(self.reply + self.body)
-            while self.endless:
+        def script(conn):
+            conn.sendall(reply + body)
+            while endless:
                 conn.sendall(b"[" * 65536)
-        except (OSError, ssl.SSLError):
-            pass
-        finally:
-            conn.close()
 
-    def close(self):
-        self.sock.close()
+        super().__init__(script, tls=tls, eager=eager)
 
 
 def kubeconfig(tmp_path, server: str, mode: int = 0o600) -> str:

@@ -7,44 +7,23 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 
 import pytest
 
 from tests import oracles
-from tests.conftest import run_cli, write
+from tests.cluster_vlan_kit import ICE, NODES, PROFILE
+from tests.conftest import run_cli, write, writes
 from tui.kube.simulated_api import SimulatedApi, vlanstatus_name
 from tui.model.load import load_text
-from tui.model.nic_views import FACTS_ANNOTATION, views_from_linkmonitors
-from tui.model.schema import profile_schema
-from tui.model.uplink_plan import NicView, NodeView, plan_uplinks
+from tui.model.nic_views import FACTS_ANNOTATION
+
 
 INV = "tests/fixtures/inventories/four-nics.json"  # this node's kernel: only management resolves on it
 
-ICE = {"driver": "ice", "speed": 25000}
-# node -> NICs as each node's agent reports them (and, for driver/speed, as each node's runner published)
-NODES = {
-    "node-0": [{"name": "eno1", "master": "mgmt-bo"}, {"name": "ens1f0", "driver": "igb", "speed": 1000},
-               {"name": "ens1f1", **ICE}],                                            # has the default NIC
-    "node-1": [{"name": "eno1", "master": "mgmt-bo"}, {"name": "ens2f0", "driver": "igb", "speed": 1000},
-               {"name": "ens2f1", **ICE}],                                            # it, under another name
-    "node-2": [{"name": "eno1", "master": "mgmt-bo"}, {"name": "eno2", "driver": "igb", "speed": 1000}],  # lacks it
-    "node-3": [{"name": "eno1", "master": "mgmt-bo"}, {"name": "eno2", "state": "down", **ICE}],  # nothing usable
-}
+
 LATE = ("node-4", [{"name": "eno1", "master": "mgmt-bo"}, {"name": "ens1f1", **ICE}])
 
-PROFILE = """version: 1
-harvester: v1.6
-node: {dns: [10.0.0.53]}
-management: {interfaces: [{name: eno1}], ipv4: {method: dhcp}}
-vlan:
-  scope: cluster
-  cluster_network: data
-  interfaces: [{name: ens1f1}]
-  mtu: 9000
-networks:
-  - {name: vlan200, vlan_id: 200}
-"""
+
 LEGACY = (PROFILE.replace("harvester: v1.6", "harvester: v1.0").replace("  cluster_network: data\n", "")
           .replace("  mtu: 9000\n", ""))
 
@@ -103,10 +82,6 @@ def cli(api, tmp_path, command, *args, profile=None):
     return run_cli("cluster", command, *extra, *args, "--kubeconfig", kc)
 
 
-def writes(api):
-    return [(m, p) for m, p in api.state.requests if m in ("POST", "PUT", "PATCH", "DELETE") and "dryRun" not in p]
-
-
 def table(out: str) -> dict[str, list[str]]:
     """The per-node table's rows by node: [nics, status, why]."""
     rows = {}
@@ -143,114 +118,6 @@ def judge(api, objects: list[dict], existing: list[dict] = ()) -> list[dict]:
     nodes = [{"name": n, "labels": {"kubernetes.io/hostname": n}, "annotations": {}} for n in api.nodes]
     strip = [without_controller_writes(o) for o in objects]
     return oracles.webhooks({"agent": True, "nodes": nodes, "existing": list(existing), "objects": strip})
-
-
-# ---- per-node resolution (pure) --------------------------------------------------------------------------
-def views(nodes: dict) -> list[NodeView]:
-    return [NodeView(node, tuple(NicView(n["name"], None, n.get("state", "up"), n.get("master"), n.get("driver"),
-                                         n.get("speed")) for n in nics)) for node, nics in nodes.items()]
-
-
-def vlan(text: str):
-    loaded = load_text(PROFILE.replace("interfaces: [{name: ens1f1}]", text))
-    assert not [p for p in loaded.problems if p.is_error], loaded.problems
-    return loaded.profile.vlan
-
-
-@pytest.mark.parametrize("selectors, expected", [
-    ("interfaces: [{name: ens1f1}]",
-     {"node-0": ("ens1f1", "default"), "node-1": ("ens2f1", "ens1f1 absent; same driver/speed (ice, 25000 Mb/s)"),
-      "node-2": ("", "ens1f1 absent and no usable NIC has its driver/speed"),
-      "node-3": ("", "ens1f1 absent and no usable")}),
-    ("interfaces: [{match: {driver: ice, min_speed: 25000}}]",
-     {"node-0": ("ens1f1", "match driver=ice, min_speed=25000"), "node-1": ("ens2f1", "match driver=ice"),
-      "node-2": ("", "no usable NIC matches"), "node-3": ("", "no usable NIC matches")}),
-    ("interfaces: [{match: {min_speed: 1000}}]",  # first usable in natural order; eno1 (mgmt-bo) and down NICs never
-     {"node-0": ("ens1f0", "match"), "node-1": ("ens2f0", "match"), "node-2": ("eno2", "match"),
-      "node-3": ("", "no usable")}),
-    ("interfaces: [{name: ens1f1}, {match: {driver: igb}}]",
-     {"node-0": ("ens1f1,ens1f0", "default; match driver=igb"),
-      "node-1": ("ens2f1,ens2f0", "absent; same driver/speed"),
-      "node-2": ("", "ens1f1 absent"), "node-3": ("", "ens1f1 absent")}),
-    ("interfaces: [{name: ens1f1, mac: \"52:54:00:00:00:02\"}]",  # the MAC pins node-0's; the name decides elsewhere
-     {"node-0": ("ens1f1", "default"), "node-1": ("ens2f1", "same driver/speed"), "node-2": ("", "ens1f1 absent"),
-      "node-3": ("", "ens1f1 absent")}),
-    # name and MAC disagree on node-0: not the default there
-    ("interfaces: [{name: ens1f0, mac: \"52:54:00:00:00:02\"}]",
-     {"node-0": ("", "ens1f0 absent and the cluster's view gives no driver/speed of ens1f0"),
-      "node-1": ("", "ens1f0 absent"),
-      "node-2": ("", "ens1f0 absent"), "node-3": ("", "ens1f0 absent")}),
-    ("interfaces: [{mac: \"52:54:00:00:00:02\"}]",  # node-0's ens1f1: its name and facts are the default elsewhere
-     {"node-0": ("ens1f1", "default"), "node-1": ("ens2f1", "same driver/speed"), "node-2": ("", "absent"),
-      "node-3": ("", "ens1f1 absent and no usable")}),
-])
-def test_each_node_gets_the_default_or_its_equal_or_is_listed(selectors, expected):
-    vs = views(NODES)
-    if "mac:" in selectors:
-        def mac(node, nic):
-            return "52:54:00:00:00:02" if (node, nic) == ("node-0", "ens1f1") else None
-
-        vs = [NodeView(v.name, tuple(replace(n, mac=mac(v.name, n.name)) for n in v.nics)) for v in vs]
-    plan = plan_uplinks(vlan(selectors), vs)
-    got = {n.node: n for n in plan.nodes}
-    for node, (nics, why) in expected.items():
-        assert ",".join(got[node].nics) == nics, (node, got[node])
-        assert why in got[node].why, (node, got[node].why)
-        assert got[node].status == ("ok" if nics else "unresolved")
-    unresolved = [p for p in plan.problems if "gets no uplink" in p.message]
-    assert {p.message.split()[1] for p in unresolved} == {n for n, (nics, _) in expected.items() if not nics}
-    assert all(not p.is_error for p in unresolved)  # listed; the other nodes are still covered
-    assert "its NICs: eno1 (in mgmt-bo), eno2 (ice, 25000 Mb/s, down)" in " ".join(p.message for p in plan.problems)
-
-
-def test_the_view_never_comes_from_this_nodes_kernel_and_no_driver_means_no_guess():
-    bare = [NodeView("a", (NicView("ens1f1"),)), NodeView("b", (NicView("ens2f1"),))]  # LinkMonitor alone: no facts
-    plan = plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), bare)
-    assert [n.nics for n in plan.nodes] == [("ens1f1",), ()]
-    assert "gives no driver/speed of ens1f1" in plan.nodes[1].why
-    plan = plan_uplinks(vlan("interfaces: [{match: {driver: ice}}]"), bare)
-    assert "carries no driver/speed/vendor/PCI" in plan.nodes[0].why
-    assert not plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), []).nodes
-    witness = [NodeView("w", (NicView("ens1f1"),), witness=True)]
-    assert plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), witness).nodes[0].status == "skipped"
-
-
-def test_after_an_apply_the_nics_in_the_own_bond_are_picked_again():
-    """LinkMonitor after the agent bonded ens1f1 into data-bo: the same plan (no flapping)."""
-    nic = {"status": {"linkStatus": {"node-0": [{"name": "eno1", "index": 2, "type": "device", "masterIndex": 9},
-                                                {"name": "ens1f0", "index": 3, "type": "device", "masterIndex": 0},
-                                                {"name": "ens1f1", "index": 4, "type": "device", "masterIndex": 11}]}}}
-    mgmt = {"status": {"linkStatus": {"node-0": [{"name": "mgmt-bo", "index": 9}]}}}
-    data = {"status": {"linkStatus": {"node-0": [{"name": "data-br", "index": 10}, {"name": "data-bo", "index": 11}]}}}
-    vs = views_from_linkmonitors(nic, [mgmt, data], [{"metadata": {"name": "node-0"}}])
-    assert [(n.name, n.master) for n in vs[0].nics] == [("eno1", "mgmt-bo"), ("ens1f0", None), ("ens1f1", "data-bo")]
-    assert plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), vs).nodes[0].nics == ("ens1f1",)
-    two = vlan("interfaces: [{match: {name: 'ens1f*'}}, {match: {name: 'e*'}}]")
-    assert plan_uplinks(two, vs).nodes[0].nics == ("ens1f0", "ens1f1")
-    other = replace(vlan("interfaces: [{name: ens1f1}]"), cluster_network="other")
-    assert plan_uplinks(other, vs).nodes[0].status == "unresolved"  # in another cluster network's bond: not usable
-
-
-@pytest.mark.parametrize("text, error", [
-    ("scope: cluster", None),
-    ("scope: node", None),
-    ("scope: everywhere", "vlan.scope: 'everywhere' is not one of node, cluster"),
-])
-def test_scope_loads_and_the_schema_knows_it(text, error):
-    import jsonschema
-
-    doc = PROFILE.replace("scope: cluster", text)
-    loaded = load_text(doc)
-    lines = [p.line() for p in loaded.problems if p.is_error]
-    assert (error in " ".join(lines)) if error else not lines, lines
-    import yaml
-
-    valid = not list(jsonschema.Draft202012Validator(profile_schema()).iter_errors(yaml.safe_load(doc)))
-    assert valid == (error is None)
-    if error is None:
-        from tui.model.dump import dump_profile
-
-        assert load_text(json.dumps(dump_profile(loaded.profile))).profile == loaded.profile
 
 
 # ---- the simulated cluster, through the CLI ------------------------------------------------------------
@@ -436,13 +303,6 @@ def test_the_unattended_runner_applies_a_cluster_scope_profile_from_any_node(tmp
     assert step["uplinks"] == {f"harvester-node-{i}": ["ens1f0"] for i in range(3)}
     assert step["nodes"] == {"harvester-node-0": True, "clusternetwork/data": True,
                              "harvester-node-1": True, "harvester-node-2": True}
-
-
-def test_v1_0_takes_one_nic_per_node():
-    plan = plan_uplinks(vlan("interfaces: [{name: ens1f1}, {name: ens1f0}]"), views(NODES), legacy=True)
-    assert [p.line() for p in plan.problems if p.is_error] == [
-        "error: vlan.interfaces: Harvester v1.0 takes one VLAN NIC per node (NodeNetwork spec.nic); give one selector"]
-    assert plan_uplinks(vlan("interfaces: [{name: ens1f1}]"), views(NODES), legacy=True).cluster_network == "vlan"
 
 
 async def test_the_wizard_uplink_step_offers_the_whole_cluster_and_shows_the_table(tmp_path, monkeypatch):

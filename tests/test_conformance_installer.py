@@ -3,56 +3,23 @@
 - NM keyfiles: byte-identical to ``installer-head nm CONFIG OUTDIR``.
 - Kernel arguments: each profile and golden case, rendered for its target release, is read by
   THAT release's ``cmdline`` to the config its ``load`` reads from the rendered config file.
-- Our kernel-argument parser answers as the installer's ParseCmdLine + ReadConfig, input by
-  input, on a seeded generated corpus; where we refuse earlier, the reason is declared here.
 - ``profile import`` of what the installer's ``load`` returns gives back an equivalent profile.
+
+Our kernel-argument parser, judged input by input against the installer's ParseCmdLine +
+ReadConfig, is tests/test_conformance_cmdline_parser.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import random
 from pathlib import Path
 
 import pytest
 import yaml
 
-from oracles import installer, installer_batch, installer_for, need
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
-
-
-def golden_cases():
-    """(id, profile path, inventory path or None, golden folder)."""
-    for path in sorted((ROOT / "profiles").glob("*.yaml")):
-        yield pytest.param(path, None, GOLDEN / "profiles" / path.stem, id=f"profiles/{path.stem}")
-    for folder in sorted((GOLDEN / "cases").iterdir()):
-        inv = folder / "inventory.json"
-        yield pytest.param(folder / "profile.yaml", inv if inv.exists() else None, folder, id=f"cases/{folder.name}")
-
-
-def _loaded(profile_path: Path):
-    from tui.model.load import load_text
-
-    return load_text(profile_path.read_bytes())
-
-
-def _inventory(inventory_path: Path | None):
-    if inventory_path is None:
-        return None
-    from tui.model.inventory import inventory_from_data
-
-    inventory, problems = inventory_from_data(json.loads(inventory_path.read_text()))
-    assert not problems
-    return inventory
-
-
-def _render(loaded, inventory, fmt, **kw):
-    from tui.render.node import render_node
-
-    return render_node(loaded, inventory, fmt, **kw)
+from oracles import installer, installer_for
+from tests.golden_cases import case_inventory, golden_cases, load_case, render
 
 
 def _oracle_nm(config_text: str, tmp_path: Path) -> dict[str, bytes]:
@@ -86,7 +53,11 @@ BASE = {
     "install": {"mode": "create", "token": "t0ken", "vip": "10.0.0.99", "device": "/dev/sda",
                 "iso_url": "http://10.0.0.10/h.iso", "password": "p@ss"},
 }
+
+
 STATIC = {"method": "static", "address": "10.0.0.11/24", "gateway": "10.0.0.1"}
+
+
 # Management networks that reach each branch of the installer's keyfile templates.
 VARIANTS = [
     ("dhcp", {}),
@@ -117,189 +88,12 @@ def test_keyfiles_are_byte_identical_to_the_installers(name, change, tmp_path):
     from tui.model.load import load_data
 
     loaded = load_data(merged(change))
-    config = _render(loaded, None, "harvester")
+    config = render(loaded, None, "harvester")
     assert config.ok, [p.line() for p in config.problems]
-    ours = _render(loaded, None, "nm-keyfiles")
+    ours = render(loaded, None, "nm-keyfiles")
     assert ours.ok, [p.line() for p in ours.problems]
     expected = _oracle_nm(config.files["harvester-config.yaml"], tmp_path)
     assert {k: v.encode() for k, v in ours.files.items()} == expected
-
-
-# --- 2. our kernel-argument parser answers as the installer's ParseCmdLine + ReadConfig ------
-
-# Where we refuse input the installer takes, the refusal carries one of these, and why:
-EARLIER = {
-    "spell it": "a field spelled other than snake_case: the installer converts lists, integers and "
-                "interfaces only at the exact snake_case path, so such spellings fail there or only half work",
-    "is not true or false": "the installer reads any other spelling of a boolean, even 1 or on, as false",
-    "given more than once": "a single-valued field given twice: the installer silently keeps one of them",
-    "not nested keys": "a map entry given nested keys: the installer writes Go's map[...] text as its value",
-    "neither a name nor a MAC": "an interface {} that the installer's own validation refuses later",
-    "empty key segment": "harvester..x: always a typo; the installer silently ignores it",
-    "levels deep": "deeper than any installer field (and a stack-depth hazard downstream)",
-}
-
-KNOWN_INPUTS = [  # the minimal inputs of issue 10 §2, and neighbours
-    "harvester.os.hostname=a harvester.os.hostname=b",
-    "harvester.install.management_interface.mtu=abc",
-    'harvester.install.management_interface.mtu=""',
-    "harvester.install.management_interface.mtu=1.5",
-    "harvester.install.management_interface.mtu=0x10",
-    "harvester.install.management_interface.mtu=\u0663",
-    "harvester.install.management_interface.mtu=+5",
-    "harvester.install.management_interface.mtu=-5",
-    "harvester.install.managementInterface.interfaces=ens3",
-    "harvester.os.dnsnameservers=1.1.1.1",
-    "harvester.install.management_interface.vlanid=100",
-    "harvester.install.management_interface.interfaces=be:4:8c:b0:5d:f2",
-    "harvester.install.management_interface.interfaces=hwAddr:BE:44:8c:b0:5d:f2",
-    "harvester.install.management_interface.interfaces=hwAddr:BE:44:8c:b0:5d:f2,name:ens3",
-    "harvester.os.hostname=a\vharvester.install.mode=create",
-    "harvester.os.hostname=a\xa0harvester.install.mode=create",
-    "harvester.os.hostname=a\tharvester.install.mode=create",
-    "harvester.scheme_version=\xb2",
-    "harvester.scheme_version=\u0661",
-    "harvester.scheme_version=1 harvester.scheme_version=1",
-    "harvester.os.hostname=a harvester.os=1",
-    "harvester.os=1 harvester.os.hostname=a",
-    "harvester.install=x harvester.install.mode=create",
-    "harvester.install.management_interface.interfaces=ens3,,ens4",
-    "harvester.install.management_interface.interfaces=",
-    "harvester.install.management_interface.interfaces=name:",
-    "harvester.install.management_interface.interfaces=foo:bar",
-    "harvester." + "a." * 500 + "b=1",
-]
-
-PATHS = {
-    "os.hostname": ["node1", "n-2", "", "a b"], "token": ["s3cret", "p@ss=w"], "server_url": ["https://10.0.0.1:443"],
-    "install.mode": ["create", "join"], "install.device": ["/dev/sda"], "install.iso_url": ["http://x/h.iso"],
-    "install.vip": ["10.0.0.99"], "install.vip_mode": ["static", "DHCP"], "os.password": ["pw", "$6$x$y"],
-    "os.dns_nameservers": ["1.1.1.1", "8.8.8.8"], "os.ntp_servers": ["pool.ntp.org"], "sans": ["a.example"],
-    "os.ssh_authorized_keys": ["ssh-ed25519 AAAA x@y"], "system_settings.ntp-servers": ["x"],
-    "install.management_interface.method": ["dhcp", "static", "foo"],
-    "install.management_interface.ip": ["10.0.0.11"], "install.management_interface.gateway": ["10.0.0.1"],
-    "install.management_interface.subnet_mask": ["255.255.255.0"],
-    "install.management_interface.bond_options.mode": ["active-backup", "802.3ad"],
-    "install.management_interface.bond_options.miimon": ["100"],
-    "install.management_interface.mtu": ["9000", "1500", "0", "-1", "+7", "9k", "", "1_000", "\u0663",
-                                         "99999999999999999999"],
-    "install.management_interface.vlan_id": ["100", "4095", "x", "07"],
-    "install.management_interface.interfaces": [
-        "ens3", "name:ens3", "hwAddr:be:44:8c:b0:5d:f2", "be:44:8c:b0:5d:f2", "hwAddr: BE:44:8C:B0:5D:F2",
-        "hwAddr:be:44:8c:b0:5d:f2,name:ens3", "name:ens3,be:44:8c:b0:5d:f2", "ens3,ens4", "be:4:8c:b0:5d:f2",
-        "hwAddr:zz:44:8c:b0:5d:f2", "name:", "ens3,", "foo:bar", "a:b:c", "hwAddr:be:44:8c:b0:5d:f2:00",
-        "name:ens3,hwAddr:be:44:8c:b0:5d:f2,name:ens4", " ens3 "],
-    "install.automatic": ["true", "false", "True", "1", "on", "yes"], "install.skipchecks": ["true", "no"],
-    "os.sshd.sftp": ["true", "t"], "scheme_version": ["1", "0", "2", "-1", "+1", "4294967296", "x", ""],
-    "install.managementInterface.method": ["dhcp"], "install.management_interface.vlanId": ["100"],
-    "os.sshAuthorizedKeys": ["k"], "os.dnsnameservers": ["1.1.1.1"], "install.isoUrl": ["http://x"],
-    "install.power_off": ["true"], "install.poweroff": ["true"], "os.ntp_server": ["x"],
-    "os.foo": ["bar"], "foo": ["bar"], "install.extra_thing": ["1"], "netsetup.profile": ["http://x/p.yaml"],
-    "install.webhooks": ["x"], "os.write_files": ["x"], "os": ["1"], "install": ["x"], "os.hostname.x": ["1"],
-    "install.management_interface": ["x"], "install.management_interface.bond_options": ["x"],
-    "install.management_interface.bond_options.a.b": ["1"], "system_settings": ["x"],
-    "install.management_interface.interfaces.x": ["1"], "scheme_version.x": ["1"], "os.labels.a": ["b"],
-    "": ["x"], "os..hostname": ["x"],
-}
-SEPARATORS = [" ", " ", " ", "  ", "\t", "\n", "\v", "\xa0", "\f", "\r"]
-
-
-def corpus(seed: int = 10, size: int = 400) -> list[str]:
-    rng = random.Random(seed)
-    paths = sorted(PATHS)
-    out = list(KNOWN_INPUTS)
-    while len(out) < size:
-        args = []
-        for _ in range(rng.randint(1, 5)):
-            path = rng.choice(paths)
-            value = rng.choice(PATHS[path])
-            key = f"harvester.{path}" if path else "harvester"
-            style = rng.random()
-            if style < 0.08:
-                arg = key  # a bare key means true
-            elif style < 0.2:
-                arg = f'{key}="{value}"'
-            elif style < 0.25:
-                arg = f'"{key}={value}"'
-            else:
-                arg = f"{key}={value}"
-            args.append(arg)
-            if rng.random() < 0.15:
-                args.append(arg if rng.random() < 0.5 else f"{key}={rng.choice(PATHS[path])}")
-        if rng.random() < 0.3:
-            other = rng.choice(["ip=dhcp", "rd.cos.disable", "console=tty1", "harvesterx.a=b"])
-            args.insert(rng.randrange(len(args) + 1), other)
-        line = args[0]
-        for arg in args[1:]:
-            line += rng.choice(SEPARATORS) + arg
-        out.append(line)
-    return out
-
-
-def rendered_lines() -> list[str]:
-    """Our own kernel arguments for every profile and golden case, wherever they render."""
-    lines = []
-    for param in golden_cases():
-        profile_path, inventory_path, _folder = param.values
-        result = _render(_loaded(profile_path), _inventory(inventory_path), "cmdline")
-        if result.ok:
-            lines.append(result.files["cmdline"])
-    return lines
-
-
-# One input per declared earlier refusal: the installer takes it, we refuse, and say why.
-EARLIER_EXAMPLES = [
-    ("spell it", "harvester.install.managementInterface.method=dhcp"),
-    ("is not true or false", "harvester.install.skipchecks=1"),
-    ("given more than once",
-     "harvester.install.management_interface.mtu=9000 harvester.install.management_interface.mtu=1500"),
-    ("not nested keys", "harvester.install.management_interface.bond_options.mode.x=1"),
-    ("neither a name nor a MAC", "harvester.install.management_interface.interfaces=name:"),
-    ("empty key segment", "harvester..os.hostname=a"),
-    ("levels deep", "harvester." + "a." * 500 + "b=1"),
-]
-
-
-def test_each_earlier_refusal_is_real_and_explained():
-    from tui.importers.kernel_cmdline import parse
-
-    assert sorted(m for m, _ in EARLIER_EXAMPLES) == sorted(EARLIER)
-    answers = installer_batch("head", "cmdline-batch", [line for _, line in EARLIER_EXAMPLES])
-    for (marker, line), theirs in zip(EARLIER_EXAMPLES, answers):
-        assert "error" not in theirs, f"the installer refuses {line!r} too: not an earlier refusal"
-        _, problems = parse(line)
-        assert problems and marker in problems[0].message, (line, problems)
-
-
-def test_the_corpus_is_large_and_seeded():
-    assert len(corpus()) >= 400 and corpus() == corpus()
-    assert len({line for line in corpus()}) > 350
-
-
-def test_kernel_argument_parse_agrees_with_the_installer_input_by_input():
-    from tui.importers.kernel_cmdline import parse
-
-    lines = corpus() + rendered_lines()
-    answers = installer_batch("head", "cmdline-batch", lines)
-    assert len(answers) == len(lines)
-    disagreements, earlier = [], 0
-    for line, theirs in zip(lines, answers):
-        data, problems = parse(line)
-        errors = [p.line() for p in problems if p.is_error]
-        if "error" in theirs:
-            if not errors:
-                disagreements.append(f"{line!r}: installer refuses ({theirs['error']}); we accept {data}")
-            continue
-        if errors:
-            undeclared = [e for e in errors if not any(marker in e for marker in EARLIER)]
-            if undeclared:
-                disagreements.append(f"{line!r}: installer accepts; we refuse without a declared reason: {undeclared}")
-            earlier += 1
-            continue
-        if json.loads(json.dumps(data)) != theirs["map"]:
-            disagreements.append(f"{line!r}: maps differ: ours {data} theirs {theirs['map']}")
-    assert not disagreements, "\n".join(disagreements[:20]) + f"\n({len(disagreements)} in all)"
-    assert earlier < len(lines) // 3, "most of the corpus must be read, not refused early"
 
 
 # --- 1. kernel arguments per target release; profiles and goldens read back by THAT release --
@@ -350,15 +144,15 @@ def test_rendered_kernel_args_read_back_by_the_target_release(profile_path, inve
     """``render --format cmdline`` for the profile's release is read by that release's installer
     (``ReadCmdline`` + ``ReadConfig``) to the config its ``load`` reads from our config file; where a
     config cannot be spelled as kernel arguments for that release we refuse with a clear error."""
-    loaded, inventory = _loaded(profile_path), _inventory(inventory_path)
+    loaded, inventory = load_case(profile_path), case_inventory(inventory_path)
     release = loaded.profile.release.name
-    config = _render(loaded, inventory, "harvester")
+    config = render(loaded, inventory, "harvester")
     assert config.ok
     expected = _load(release, config.files["harvester-config.yaml"], tmp_path)
-    inline = _render(loaded, inventory, "cmdline")
+    inline = render(loaded, inventory, "cmdline")
     if loaded.profile.install is None or not loaded.profile.install.iso_url:
         for kw in ({}, {"config_url": "http://10.0.0.10/c/node.yaml"}):
-            refused = [p.path for p in _render(loaded, inventory, "cmdline", **kw).problems if p.is_error]
+            refused = [p.path for p in render(loaded, inventory, "cmdline", **kw).problems if p.is_error]
             assert refused[0] == "install.iso_url", "the installer refuses an automatic install without iso_url"
         return
     if not inline.ok:
@@ -371,7 +165,7 @@ def test_rendered_kernel_args_read_back_by_the_target_release(profile_path, inve
         if loaded.profile.release.minor < 8:
             got, expected = _one_selector_each(got), _one_selector_each(expected)
         assert got == expected
-    via_url = _render(loaded, inventory, "cmdline", config_url="http://10.0.0.10/c/node.yaml")
+    via_url = render(loaded, inventory, "cmdline", config_url="http://10.0.0.10/c/node.yaml")
     assert via_url.ok
     rc, answer = installer(release, "cmdline", via_url.files["cmdline"])
     assert rc == 0 and answer["config"]["install"]["automatic"] is True, answer
@@ -401,7 +195,7 @@ def test_kernel_args_are_what_the_target_release_reads(name, release, change, re
     inventory, problems = inventory_from_data({"nics": [{"name": "ens3", "mac": "52:54:00:12:34:56"}]})
     assert not problems
     loaded = load_data(data)
-    inline = _render(loaded, inventory, "cmdline")
+    inline = render(loaded, inventory, "cmdline")
     if refused:
         errors = [p for p in inline.problems if p.is_error]
         assert errors and errors[0].path.endswith(refused) and release in errors[0].message, inline.problems
@@ -410,7 +204,7 @@ def test_kernel_args_are_what_the_target_release_reads(name, release, change, re
     assert inline.ok, [p.line() for p in inline.problems]
     rc, answer = installer(release, "cmdline", inline.files["cmdline"])
     assert rc == 0, answer
-    config = _render(loaded, inventory, "harvester")
+    config = render(loaded, inventory, "harvester")
     expected = _load(release, config.files["harvester-config.yaml"], tmp_path)
     got, expected = _hash_shape(_without(answer["config"], "install.automatic")), _hash_shape(expected)
     if loaded.profile.release.minor < 8:
@@ -424,14 +218,14 @@ def test_automatic_install_without_iso_url_is_refused_as_the_installer_does(tmp_
     data = merged({})
     del data["install"]["iso_url"]
     loaded = load_data(data)
-    config = _render(loaded, None, "harvester")
+    config = render(loaded, None, "harvester")
     path = tmp_path / "c.yaml"
     path.write_text(config.files["harvester-config.yaml"].replace("install:\n", "install:\n  automatic: true\n", 1))
     rc, answer = installer("head", "validate", str(path))
     assert rc == 1 and "iso_url is required" in answer["error"], answer
     assert any(p.path == "install.iso_url" for p in config.problems), "validate warns before anything is rendered"
     for kw in ({}, {"config_url": "http://10.0.0.10/c.yaml"}):
-        inline = _render(loaded, None, "cmdline", **kw)
+        inline = render(loaded, None, "cmdline", **kw)
         errors = [p for p in inline.problems if p.is_error]
         assert errors and errors[0].path == "install.iso_url" and "automatic" in errors[0].message, inline.problems
 
@@ -457,7 +251,7 @@ def test_golden_config_is_loaded_whole_and_validated_by_the_target_release(profi
                                                                            tmp_path):
     """The target release's LoadHarvesterConfig keeps every key we wrote (a key it does not know
     would be dropped), and its automatic-install validation passes (head for v1.1+, v1.0's own)."""
-    loaded = _loaded(profile_path)
+    loaded = load_case(profile_path)
     release = loaded.profile.release.name
     text = (folder / "harvester-config.yaml").read_text()
     ours = _leaves(yaml.safe_load(text))
@@ -476,12 +270,12 @@ def test_profile_import_of_what_the_installer_loads_is_equivalent(profile_path, 
     """import(load(render(profile))) renders to the config the installer loaded in the first place."""
     from tui.commands.profile_import import convert
 
-    loaded, inventory = _loaded(profile_path), _inventory(inventory_path)
+    loaded, inventory = load_case(profile_path), case_inventory(inventory_path)
     release = loaded.profile.release.name
     first = _load(release, (folder / "harvester-config.yaml").read_text(), tmp_path)
     imported, problems = convert(first, release)
     assert imported is not None and not [p for p in problems if p.is_error], [p.line() for p in problems]
-    again = _render(imported, None, "harvester")
+    again = render(imported, None, "harvester")
     assert again.ok, [p.line() for p in again.problems if p.is_error]
     second = _load(release, again.files["harvester-config.yaml"], tmp_path)
     assert second == first

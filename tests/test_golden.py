@@ -11,30 +11,18 @@ change, regenerate with ``UPDATE_GOLDEN=1 ./scripts/test tests/test_golden.py`` 
 conformance tests on the result.
 """
 
-import json
 import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.golden_cases import ROOT, case_inventory, golden_cases, load_case
 from tui.model import problems as P
-from tui.model.inventory import inventory_from_data
 from tui.model.load import load_text
 from tui.render.node import render_node
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
-
-
-def cases():
-    for path in sorted((ROOT / "profiles").glob("*.yaml")):
-        yield pytest.param(path, None, GOLDEN / "profiles" / path.stem, id=f"profiles/{path.stem}")
-    for folder in sorted((GOLDEN / "cases").iterdir()):
-        inv = folder / "inventory.json"
-        yield pytest.param(folder / "profile.yaml", inv if inv.exists() else None, folder, id=f"cases/{folder.name}")
-
 
 _HASH = re.compile(r"\$6\$[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}")
 HASHED = "$6$<random salt>$<hash>"
@@ -47,11 +35,8 @@ def normalise(text: str) -> str:
 
 
 def outputs(profile_path: Path, inventory_path: Path | None) -> dict[str, str]:
-    loaded = load_text(profile_path.read_bytes())
-    inventory = None
-    if inventory_path:
-        inventory, problems = inventory_from_data(json.loads(inventory_path.read_text()))
-        assert not problems
+    loaded = load_case(profile_path)
+    inventory = case_inventory(inventory_path)
     files = {}
     result = render_node(loaded, inventory, "harvester")
     assert result.ok, [p.line() for p in result.problems if p.is_error]
@@ -66,7 +51,7 @@ def outputs(profile_path: Path, inventory_path: Path | None) -> dict[str, str]:
     return {name: normalise(text) for name, text in files.items()}
 
 
-@pytest.mark.parametrize("profile_path,inventory_path,folder", list(cases()))
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(golden_cases()))
 def test_golden(profile_path, inventory_path, folder):
     got = outputs(profile_path, inventory_path)
     if UPDATE:
@@ -81,7 +66,7 @@ def test_golden(profile_path, inventory_path, folder):
         assert got[name] == expected[name], f"{folder.name}/{name} differs"
 
 
-@pytest.mark.parametrize("profile_path,inventory_path,folder", list(cases()))
+@pytest.mark.parametrize("profile_path,inventory_path,folder", list(golden_cases()))
 def test_rendering_is_deterministic(profile_path, inventory_path, folder):
     assert outputs(profile_path, inventory_path) == outputs(profile_path, inventory_path)
 

@@ -40,7 +40,8 @@ FORBIDDEN_CALLS = {"open", "print", "input"}
 
 
 PURE_FILES = [p for pkg in PURE_PACKAGES for p in sorted((ROOT / pkg).glob("*.py"))] + [
-    ROOT / "tui/wizard" / f"{name}.py" for name in ("draft", "steps", "disks", "glyphs", "networks", "outcome", "prefill")]
+    ROOT / "tui/wizard" / f"{name}.py"
+    for name in ("draft", "steps", "disks", "glyphs", "networks", "outcome", "prefill")]
 
 
 @pytest.mark.parametrize("path", PURE_FILES, ids=str)

@@ -1,6 +1,7 @@
-"""The live apply's safety on the simulated node and on files (no root): one verdict for every
-outcome, the journal kept when a restore fails, signals restore in-process, the lock, and a
-journal that is never trusted blindly. The real kernel: tests/test_netns.py and tests/vm/."""
+"""The live apply's safety on the simulated node and on files (no root): the journal kept when
+a restore fails, signals restore in-process, the lock, and a journal that is never trusted
+blindly. The one verdict for every outcome: tests/test_outcome_verdict.py. The real kernel:
+tests/test_netns.py and tests/vm/."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ import time
 import pytest
 
 from tui.model.load import load_text
-from tui.model.outcome import Outcome, restore_verdict, verdict
-from tui.model.plan import NetlinkOp
+from tui.model.outcome import verdict
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
 from tui.net import journal as J
 from tui.net.apply import apply, confirm_pending, prepare, rollback_pending
 from tui.net.lock import Busy, exclusive
 from tui.net.simulated import SimulatedHost
+
 
 PROFILE = """version: 1
 harvester: v1.6
@@ -61,48 +62,6 @@ class Failing(SimulatedHost):
             raise RuntimeError("the kernel refuses")
         self.k -= 1
         super().run(step)
-
-
-# ---- one verdict -------------------------------------------------------------------------
-S = [NetlinkOp("link-add", "mgmt-bo", ("bond", ()))]
-VERDICTS = [
-    # (outcome, exit code, words that must appear, words that must not)
-    (Outcome(True), 0, ["nothing to do"], ["error"]),
-    (Outcome(True, S, 1), 0, ["applied and verified 1 steps"], ["pending"]),
-    (Outcome(True, S, 1, pending_until=130.0), 0, ["within 30 s"], ["error"]),
-    (Outcome(False, S, 0, "refused: x"), 1, ["error: refused: x", "nothing was changed"], ["verified"]),
-    (Outcome(False, S, 0, "boom", started=True, restored=True), 1, ["prior network state is back (verified)"], []),
-    # the first step half-applied and the restore failed: never "verified"
-    (Outcome(False, S, 0, "boom", started=True, restore_problems=["eth0: mtu 9000, want 1500"], journal="/r/j.json"), 1,
-     ["could not fully restore", "the host differs", "eth0: mtu 9000", "/r/j.json is kept", "rollback"], ["verified"]),
-]
-
-
-@pytest.mark.parametrize("out,code,must,mustnt", VERDICTS)
-def test_one_verdict_per_outcome(out, code, must, mustnt):
-    v = verdict(out, now=100.0)
-    text = "\n".join(v.lines)
-    assert v.code == code
-    for m in must:
-        assert m in text, (m, text)
-    for m in mustnt:
-        assert m not in text and m not in v.summary, (m, text)
-
-
-def test_restore_verdict():
-    assert restore_verdict(None).lines == ("nothing to roll back",) and restore_verdict(None).code == 0
-    assert restore_verdict([]).code == 0 and "verified" in restore_verdict([]).lines[0]
-    bad = restore_verdict(["eth0 missing"], "/r/journal.json")
-    assert bad.code == 1 and "verified" not in bad.lines[0] and "/r/journal.json is kept" in bad.lines[0]
-
-
-def test_run_and_the_wizard_use_the_one_verdict():
-    """No caller keeps its own rule (the runner's and the wizard's said "verified" for a first
-    step that half-applied with a failed restore)."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    for path in ("tui/commands/run.py", "tui/commands/apply.py", "tui/wizard/session.py"):
-        text = open(os.path.join(root, path)).read()
-        assert "verdict(" in text and "(verified)" not in text, path
 
 
 # ---- the journal survives a failed restore ---------------------------------------------
@@ -222,7 +181,8 @@ def test_a_second_holder_is_refused_naming_the_first(tmp_path):
 def test_the_lock_is_held_across_processes(tmp_path):
     journal = J.Journal(str(tmp_path / "run"))
     code = ("import sys; from tui.net.journal import Journal; from tui.net.lock import exclusive, Busy\n"
-            f"try:\n  with exclusive(Journal({journal.dir!r}), 'apply'): pass\nexcept Busy as e: print(e); sys.exit(1)\n")
+            f"try:\n  with exclusive(Journal({journal.dir!r}), 'apply'): pass\n"
+            "except Busy as e: print(e); sys.exit(1)\n")
     with exclusive(journal, "run"):
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 1 and f"pid {os.getpid()} (run)" in r.stdout
@@ -345,34 +305,6 @@ def test_our_timer_is_recognised_by_cmdline_and_start_time():
         proc.wait()
 
 
-# ---- the real-kernel tests cannot skip in silence ---------------------------------------
-@pytest.mark.parametrize("require,code,words", [("1", 1, "HNS_REQUIRE_REAL=1: this real-kernel test would skip"),
-                                                ("", 0, "3 skipped")])
-def test_a_skipped_real_kernel_test_fails_under_hns_require_real(tmp_path, require, code, words):
-    import shutil
-
-    root = os.path.dirname(os.path.abspath(__file__))
-    shutil.copy(os.path.join(root, "conftest.py"), tmp_path / "conftest.py")
-    (tmp_path / "test_x.py").write_text(
-        "import pytest\n"
-        "@pytest.mark.netns\n@pytest.mark.skipif(True, reason='no root')\ndef test_real():\n    pass\n"
-        "@pytest.mark.vm\ndef test_vm():\n    pytest.skip('no root')\n"
-        "def test_plain():\n    pytest.skip('not a real-kernel test')\n")
-    env = dict(os.environ, HNS_REQUIRE_REAL=require)
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=-ra",
-                        "-o", "markers=netns\n vm", "--rootdir", str(tmp_path), str(tmp_path)],
-                       capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert r.returncode == code and words in r.stdout, r.stdout
-    if require:  # a skip in setup (skipif) reports as an error, in the call as a failure: both fail the run
-        assert "1 failed, 1 skipped, 1 error" in r.stdout and r.stdout.count("no root") >= 2, r.stdout
-
-
-def test_the_real_kernel_tests_are_marked():
-    root = os.path.dirname(os.path.abspath(__file__))
-    assert "pytest.mark.netns" in open(os.path.join(root, "test_netns.py")).read()
-    assert "@pytest.mark.vm" in open(os.path.join(root, "test_vm.py")).read()
-
-
 # ---- the log -----------------------------------------------------------------------------
 def test_steps_verify_restore_and_the_lock_are_logged_in_the_run_dir():
     from tui.net.logfile import NAME
@@ -417,7 +349,8 @@ def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, 
     for s in steps[:3]:  # half applied
         host.run(s)
     pid = os.getpid() if alive else _dead_pid()
-    entry = J.Entry(state, pid, checkpoint, (time.time() - 1) if passed else None, None, "", J.start_time(pid), None, "T")
+    entry = J.Entry(state, pid, checkpoint, (time.time() - 1) if passed else None, None, "", J.start_time(pid), None,
+                    "T")
     host.journal.write(entry)
     warmed = []
     code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1), owner=-1)

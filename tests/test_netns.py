@@ -1,13 +1,12 @@
 """The host side on this machine's own kernel, in network namespaces with veth NICs and a
-real dnsmasq: inventory, the DHCP probe and client, and apply/restore of links, bridges,
-addresses, routes and MTU. Checked with ip -j, not with our code."""
+real dnsmasq (tests/netns_wire.py): the read-only netlink parser, and apply/restore of links,
+bridges, addresses, routes and MTU, with the journal, the lock and the revert timer. Checked
+with ip -j, not with our code. The inventory and DHCP: tests/test_netns_inventory_dhcp.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,91 +14,9 @@ import time
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# unique per run: two runs at once (or a run next to another engineer's) never share a namespace
-_RUN = f"{os.getpid()}-{secrets.token_hex(3)}"
-NODE, SWITCH = f"hns-node-{_RUN}", f"hns-sw-{_RUN}"
+from tests.netns_wire import DHCP_PROFILE, NODE, ROOT, in_node, ipj, oracle, sh, why_not
 
-
-def _why_not() -> str | None:
-    if os.geteuid() != 0:
-        return "network namespaces need root"
-    if shutil.which("dnsmasq") is None:
-        return "dnsmasq is not installed (scripts/setup installs dnsmasq-base)"
-    return None
-
-
-pytestmark = [pytest.mark.netns, pytest.mark.skipif(_why_not() is not None, reason=_why_not() or "")]
-
-
-def sh(cmd: str) -> str:
-    r = subprocess.run(cmd, shell=True, capture_output=True, text=True)
-    assert r.returncode == 0, f"{cmd}: {r.stderr}"
-    return r.stdout
-
-
-def in_node(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    e = dict(os.environ, **(env or {}))
-    return subprocess.run(["ip", "netns", "exec", NODE, sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=timeout)
-
-
-def ipj(cmd: str):
-    return json.loads(sh(f"ip -n {NODE} -j {cmd}") or "[]")
-
-
-def oracle() -> dict:
-    links = {l["ifname"]: (("UP" in l["flags"]), l["mtu"], l.get("master"), l.get("linkinfo", {}).get("info_kind"))
-             for l in ipj("-d link show") if l["ifname"] != "lo"}
-    addrs = sorted((a["ifname"], i["local"], i["prefixlen"]) for a in ipj("-4 addr show") for i in a["addr_info"])
-    routes = sorted((r.get("dst"), r.get("gateway"), r.get("dev"),
-                     tuple((h.get("gateway"), h.get("dev"), h.get("weight")) for h in r.get("nexthops", ())))
-                    for r in ipj("-4 route show"))
-    return {"links": links, "addrs": addrs, "routes": routes}
-
-
-@pytest.fixture()
-def wire(tmp_path):
-    for ns in (NODE, SWITCH):
-        sh(f"ip netns add {ns}")
-    sh(f"ip -n {NODE} link add eth0 type veth peer name sw0 netns {SWITCH}")
-    sh(f"ip -n {NODE} link add eth1 type veth peer name sw1 netns {SWITCH}")
-    sh(f"ip -n {SWITCH} link set sw0 up && ip -n {SWITCH} link set sw1 up && ip -n {SWITCH} addr add 10.9.0.1/24 dev sw0")
-    sh(f"ip -n {NODE} link set lo up && ip -n {NODE} link set eth0 up && ip -n {NODE} link set eth1 up")
-    leases = tmp_path / "leases"
-    dnsmasq = subprocess.Popen(
-        ["ip", "netns", "exec", SWITCH, "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=0",
-         "--bind-interfaces", "--interface=sw0", "--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,1h",
-         "--dhcp-option=option:dns-server,10.9.0.53", f"--dhcp-leasefile={leases}", "--dhcp-authoritative", "--no-ping"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(0.5)
-    assert dnsmasq.poll() is None, dnsmasq.stderr.read()
-    yield {"leases": leases}
-    dnsmasq.terminate()
-    dnsmasq.wait()
-    for ns in (NODE, SWITCH):
-        subprocess.run(f"ip netns del {ns}", shell=True, capture_output=True)
-
-
-def test_inventory_matches_ip(wire):
-    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
-    sh(f"ip -n {NODE} link set eth1 mtu 1400")
-    sh(f"ip -n {NODE} link add br0 type bridge && ip -n {NODE} link set eth1 master br0")
-    r = in_node("-m", "tui", "inventory", "--all", "--json", env={"SSH_CONNECTION": "10.9.0.77 50000 10.9.0.10 22"})
-    assert r.returncode == 0, r.stderr
-    nics = {n["name"]: n for n in json.loads(r.stdout)["nics"]}
-    for l in ipj("-d link show"):
-        if l["ifname"] == "lo":
-            continue
-        n = nics[l["ifname"]]
-        assert (n["mac"], n["mtu"], n["kind"], n["physical"]) == (l["address"], l["mtu"], l["linkinfo"]["info_kind"], False)
-        assert n["operstate"] == l["operstate"].lower()
-        assert n["master"] == l.get("master")
-        assert n["carrier"] == (("NO-CARRIER" not in l["flags"]) if "UP" in l["flags"] else None)
-    assert nics["eth0"]["ipv4"] == ["10.9.0.10/24"] and nics["eth0"]["default_route"] and nics["eth0"]["ssh_session"]
-    assert not nics["eth1"]["default_route"] and not nics["eth1"]["ssh_session"] and nics["eth1"]["mtu"] == 1400
-    # physical NICs only by default: veths are virtual
-    r = in_node("-m", "tui", "inventory", "--json")
-    assert json.loads(r.stdout)["nics"] == []
+pytestmark = [pytest.mark.netns, pytest.mark.skipif(why_not() is not None, reason=why_not() or "")]
 
 
 def test_rtnl_dump_reads_what_ip_shows(wire):
@@ -140,32 +57,6 @@ def test_rtnl_dump_reads_what_ip_shows(wire):
     assert main == sorted((x["dst"], x.get("gateway"), ifindex[x["dev"]]) for x in ipj("-4 route show"))
 
 
-def test_dhcp_probe_sees_the_offer_and_takes_no_lease(wire):
-    r = in_node("-m", "tui", "probe-dhcp", "eth0", "--timeout", "3", "--json")
-    assert r.returncode == 0, r.stderr + r.stdout
-    (offer,) = json.loads(r.stdout)["offers"]
-    assert offer["server"] == "10.9.0.1" and offer["ip"].startswith("10.9.0.1") and offer["prefix"] == 24
-    assert offer["dns"] == ["10.9.0.53"] and offer["lease_time"] == 3600
-    assert not wire["leases"].exists() or wire["leases"].read_text().strip() == ""
-    assert [i for a in ipj("-4 addr show dev eth0") for i in a["addr_info"]] == []
-
-
-def test_dhcp_probe_with_no_server_says_so(wire):
-    r = in_node("-m", "tui", "probe-dhcp", "eth1", "--timeout", "2")
-    assert r.returncode == 1 and "no DHCP offer on eth1" in r.stdout
-
-
-def test_dhcp_client_configures_address_and_default_route(wire):
-    sh(f"ip -n {SWITCH} link set sw0 up")
-    code = "from tui.net.dhcp import lease; o = lease('eth0', 15); print(o.ip, o.router)"
-    r = in_node("-c", code)
-    assert r.returncode == 0, r.stderr
-    ip, router = r.stdout.split()
-    assert [(a["local"], a["prefixlen"]) for a in ipj("-4 addr show dev eth0")[0]["addr_info"]] == [(ip, 24)]
-    assert router == "10.9.0.1"
-    assert [(x.get("gateway"), x["dev"]) for x in ipj("-4 route show default")] == [("10.9.0.1", "eth0")]
-
-
 APPLY = textwrap.dedent("""
     import json, sys
     from tui.model.netstate import HostState, Link, KernelRoute, Target, sorted_attrs
@@ -188,7 +79,8 @@ APPLY = textwrap.dedent("""
 
     host = Failing()
     out = apply(host, target)
-    print(json.dumps({"ok": out.ok, "restored": out.restored, "steps": len(out.steps), "error": out.error, "left": out.restore_problems}))
+    print(json.dumps({"ok": out.ok, "restored": out.restored, "steps": len(out.steps), "error": out.error,
+                      "left": out.restore_problems}))
 """)
 
 
@@ -230,8 +122,10 @@ def test_a_kernel_without_bonding_is_refused_before_anything_changes(wire, tmp_p
     profile.write_text("version: 1\nnode: {hostname: n1, dns: [10.9.0.53]}\nmanagement:\n  interfaces: [{name: eth0}]\n"
                        "  ipv4: {method: static, address: 10.9.0.20/24, gateway: 10.9.0.1}\n")
     inv = tmp_path / "inv.json"
-    inv.write_text(in_node("-m", "tui", "inventory", "--all", "--json").stdout.replace('"physical": false', '"physical": true'))
-    r = in_node("-m", "tui", "apply", str(profile), "--inventory", str(inv), env={"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")})
+    listed = in_node("-m", "tui", "inventory", "--all", "--json").stdout
+    inv.write_text(listed.replace('"physical": false', '"physical": true'))
+    r = in_node("-m", "tui", "apply", str(profile), "--inventory", str(inv),
+                env={"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")})
     assert r.returncode == 1 and "this kernel lacks bonding" in r.stderr and "nothing was changed" in r.stderr
     assert oracle() == before
 
@@ -271,14 +165,15 @@ def test_an_interrupted_apply_without_its_timer_is_visible_and_rolled_back_at_th
     before = oracle()
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
     # the timer dies with the applier (a whole-box crash): the journal stays for the next start
-    no_timer = KILLED.replace("class Failing(RealHost):", "class Failing(RealHost):\n    arm_timer = lambda self, token: None")
+    no_timer = KILLED.replace("class Failing(RealHost):",
+                              "class Failing(RealHost):\n    arm_timer = lambda self, token: None")
     r = in_node("-c", no_timer, "4", env=env)
     assert r.returncode == 9
     assert oracle() != before  # half applied
     journal = json.loads((tmp_path / "run" / "journal.json").read_text())
     assert journal["state"] == "applying"
     profile = tmp_path / "p.yaml"
-    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    profile.write_text(DHCP_PROFILE)
     r = in_node("-m", "tui", "apply", str(profile), env=env)
     assert r.returncode == 1 and "an interrupted apply is recorded" in r.stderr and "rollback" in r.stderr
     r = in_node("-m", "tui", "rollback", env=env)
@@ -313,7 +208,8 @@ def test_demo_never_reaches_the_real_host(wire, tmp_path):
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
     profile = tmp_path / "p.yaml"
     profile.write_text("version: 1\nnode: {hostname: n1, dns: [10.0.0.53]}\nmanagement:\n"
-                       "  interfaces: [{name: ens1f0}, {name: ens1f1}]\n  ipv4: {method: static, address: 10.0.0.12/24, gateway: 10.0.0.1}\n")
+                       "  interfaces: [{name: ens1f0}, {name: ens1f1}]\n"
+                       "  ipv4: {method: static, address: 10.0.0.12/24, gateway: 10.0.0.1}\n")
     r = in_node("-m", "tui", "--demo", "apply", str(profile), "--confirm-timeout", "2", env=env)
     assert r.returncode == 0 and "pending" in r.stderr, r.stderr
     time.sleep(3.5)  # past the deadline: a leaked timer would act now
@@ -352,12 +248,12 @@ def test_the_lock_refuses_a_second_apply_confirm_and_rollback(wire, tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         profile = tmp_path / "p.yaml"
-        profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+        profile.write_text(DHCP_PROFILE)
         for args in (("apply", str(profile)), ("confirm",), ("rollback",)):
             r = in_node("-m", "tui", *args, env=env)
             assert r.returncode == 1, (args, r.stderr)
-            assert f"error: {run / 'lock'}: another harvester-netsetup is changing this host: pid {holder.pid} (apply)" \
-                in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+            busy = f"error: {run / 'lock'}: another harvester-netsetup is changing this host: pid {holder.pid} (apply)"
+            assert busy in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
     finally:
         holder.kill()
         holder.wait()
@@ -374,23 +270,10 @@ def test_a_corrupt_journal_is_an_error_for_every_command(wire, tmp_path, name, t
     (run / "journal.json").write_text(text)
     env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
     profile = tmp_path / "p.yaml"
-    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\nmanagement: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    profile.write_text(DHCP_PROFILE)
     before = oracle()
     for args in (("confirm",), ("rollback",), ("apply", str(profile))):
         r = in_node("-m", "tui", *args, env=env)
         assert r.returncode == 1 and "Traceback" not in r.stderr, (args, r.stderr)
         assert f"error: {run / 'journal.json'}: " in r.stderr and message in r.stderr, (args, r.stderr)
     assert oracle() == before and (run / "journal.json").read_text() == text
-
-
-def test_a_tagged_probe_on_a_kernel_without_8021q_is_refused_cleanly(wire):
-    have = subprocess.run(f"ip -n {NODE} link add link eth0 name hnsq.5 type vlan id 5", shell=True, capture_output=True)
-    before = oracle()
-    r = in_node("-m", "tui", "probe-dhcp", "eth0", "--vlan", "10", "--timeout", "2")
-    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
-    if have.returncode == 0:  # the kernel has 8021q: the probe runs (no server on VLAN 10)
-        sh(f"ip -n {NODE} link del hnsq.5")
-        assert "no DHCP offer on eth0 VLAN 10" in r.stdout
-    else:
-        assert "error: this kernel lacks 802.1Q VLANs (8021q): cannot probe VLAN 10; nothing was changed" in r.stderr
-        assert oracle() == before

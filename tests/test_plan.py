@@ -35,9 +35,7 @@ def target_for(host, release="v1.6", mode="active-backup", vid=0, mtu=0, ipv4=ST
     return node_target(loaded.profile, res.management, res.vlan)
 
 
-@pytest.fixture(autouse=True)
-def run_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 CASES = [

@@ -89,7 +89,8 @@ def test_recorded_dumps_read_what_ip_showed(scenario):
         assert m.kind == l.get("linkinfo", {}).get("info_kind")
         assert m.master == next((x["ifindex"] for x in ip["links"] if x["ifname"] == l.get("master")), None)
     index = {l["ifname"]: l["ifindex"] for l in ip["links"]}
-    assert sorted(addrs) == sorted((index[a["ifname"]], i["local"], i["prefixlen"]) for a in ip["addrs"] for i in a["addr_info"])
+    assert sorted(addrs) == sorted((index[a["ifname"]], i["local"], i["prefixlen"])
+                                   for a in ip["addrs"] for i in a["addr_info"])
     main = [r for r in ip["routes"] if r.get("table", "main") == "main" and r.get("type", "unicast") == "unicast"]
     got = [r for r in routes if r["table"] == 254 and r["type"] == 1]
     assert sorted((r["dst"], r["gateway"], r["oif"]) for r in got) == sorted(
@@ -101,7 +102,8 @@ def test_recorded_dumps_read_what_ip_showed(scenario):
 
 
 def test_a_host_with_a_multipath_default_route_is_refused():
-    with pytest.raises(HostUnsupported, match=r"the route default is multipath \(via 10.9.0.1 dev eth0, via 10.8.0.1 dev br0\)"):
+    with pytest.raises(HostUnsupported,
+                       match=r"the route default is multipath \(via 10.9.0.1 dev eth0, via 10.8.0.1 dev br0\)"):
         read_state(rtnl=replay("multipath"))
     assert read_state(rtnl=replay("plain")).routes  # the plain one reads
 

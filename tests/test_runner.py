@@ -66,9 +66,7 @@ def web():
     server.close()
 
 
-@pytest.fixture(autouse=True)
-def run_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 def runner(tmp_path, url, *extra):

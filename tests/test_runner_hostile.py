@@ -8,55 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
 import time
 
 import pytest
 
 from tests.conftest import run_cli
+from tests.raw_server import RawServer
 from tests.test_runner import GOOD, Loopback
 
 BODY = GOOD.encode()
-
-
-class Raw:
-    """Answers every connection with ``script(conn)`` after reading the request head."""
-
-    def __init__(self, script):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.script = script
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.closed = False
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while not self.closed:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
-
-    def _one(self, conn):
-        try:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                got = conn.recv(4096)
-                if not got:
-                    return
-                head += got
-            self.script(conn)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self):
-        self.closed = True
-        self.sock.close()
 
 
 def send(data: bytes):
@@ -93,14 +53,21 @@ SERVED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def run_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 @pytest.fixture()
 def hook():
     server = Loopback()
+    yield server
+    server.close()
+
+
+@pytest.fixture()
+def web():
+    """A loopback web server with a good profile at /p.yaml."""
+    server = Loopback()
+    server.routes["/p.yaml"] = (200, GOOD, 0)
     yield server
     server.close()
 
@@ -126,7 +93,7 @@ def failed_cleanly(r, rep, hook, tmp_path, expected: str):
 @pytest.mark.parametrize("case", SERVED, ids=list(SERVED))
 def test_a_broken_server_fails_the_run_with_a_report(case, tmp_path, hook):
     script, expected = SERVED[case]
-    server = Raw(script)
+    server = RawServer(script)
     try:
         r, rep = runner(tmp_path, hook, f"{server.url}/p.yaml", "--retries", "2", "--timeout", "1")
     finally:
@@ -153,62 +120,46 @@ def test_a_bad_retry_delay_fails_the_run_with_a_report(delay, tmp_path, hook):
     failed_cleanly(r, rep, hook, tmp_path, "--retry-delay")
 
 
-def test_an_unwritable_report_still_sends_failed_and_applies_nothing(tmp_path, hook):
-    web = Loopback()
-    web.routes["/p.yaml"] = (200, GOOD, 0)
+def test_an_unwritable_report_still_sends_failed_and_applies_nothing(tmp_path, hook, web):
     (tmp_path / "report-dir").mkdir()
-    try:
-        r = run_cli("--demo", "run", "--profile", f"{web.url}/p.yaml", "--report", str(tmp_path / "report-dir"),
-                    "--webhook", f"{hook.url}/hook", "--config-out", str(tmp_path / "harvester.config"))
-    finally:
-        web.close()
+    r = run_cli("--demo", "run", "--profile", f"{web.url}/p.yaml", "--report", str(tmp_path / "report-dir"),
+                "--webhook", f"{hook.url}/hook", "--config-out", str(tmp_path / "harvester.config"))
     assert r.code == 1 and "Traceback" not in r.err and "cannot write the report" in r.err
     assert [p["event"] for p in hook.posts] == ["STARTED", "FAILED"]
     assert not (tmp_path / "harvester.config").exists()
 
 
-def test_an_unexpected_error_still_ends_in_a_report_and_failed(tmp_path, hook, monkeypatch):
+def test_an_unexpected_error_still_ends_in_a_report_and_failed(tmp_path, hook, web, monkeypatch):
     import tui.model.validate
 
     def boom(*a, **k):
         raise RuntimeError("something nobody planned for")
 
     monkeypatch.setattr(tui.model.validate, "validate", boom)
-    web = Loopback()
-    web.routes["/p.yaml"] = (200, GOOD, 0)
-    try:
-        r, rep = runner(tmp_path, hook, f"{web.url}/p.yaml")
-    finally:
-        web.close()
+    r, rep = runner(tmp_path, hook, f"{web.url}/p.yaml")
     failed_cleanly(r, rep, hook, tmp_path, "unexpected RuntimeError: something nobody planned for")
 
 
-def test_a_dripping_webhook_does_not_stall_the_run(tmp_path):
-    slow_hook = Raw(drip(b"", b"HTTP/1.1 204 No Content\r\n\r\n", every=1.0))
-    web = Loopback()
-    web.routes["/p.yaml"] = (200, GOOD, 0)
+def test_a_dripping_webhook_does_not_stall_the_run(tmp_path, web):
+    slow_hook = RawServer(drip(b"", b"HTTP/1.1 204 No Content\r\n\r\n", every=1.0))
     t = time.monotonic()
     try:
         r = run_cli("--demo", "run", "--profile", f"{web.url}/p.yaml", "--webhook", f"{slow_hook.url}/hook",
                     "--timeout", "1", "--no-network", "--no-cluster", "--config-out",
                     str(tmp_path / "harvester.config"))
     finally:
-        web.close()
         slow_hook.close()
     assert r.code == 0, r.err
     assert "webhook" in r.err and "timed out" in r.err
     assert time.monotonic() - t < 4  # two posts of at most 1 s each (it dripped 27 s before)
 
 
-def test_an_endless_webhook_reply_is_bounded(tmp_path):
-    big_hook = Raw(endless)
-    web = Loopback()
-    web.routes["/p.yaml"] = (200, GOOD, 0)
+def test_an_endless_webhook_reply_is_bounded(tmp_path, web):
+    big_hook = RawServer(endless)
     try:
         r = run_cli("--demo", "run", "--profile", f"{web.url}/p.yaml", "--webhook", f"{big_hook.url}/hook",
                     "--config-out", str(tmp_path / "harvester.config"))
     finally:
-        web.close()
         big_hook.close()
     assert r.code == 0, r.err
     assert "larger than" in r.err
@@ -222,13 +173,8 @@ def test_a_fifo_as_profile_is_refused_not_read_for_ever(tmp_path, hook):
     assert r.seconds < 5
 
 
-def test_credentials_in_the_url_are_refused_and_never_shown(tmp_path, hook):
-    web = Loopback()
-    web.routes["/p.yaml"] = (200, GOOD, 0)
-    try:
-        r, rep = runner(tmp_path, hook, f"http://admin:S3cretPW@{web.url[7:]}/p.yaml")
-    finally:
-        web.close()
+def test_credentials_in_the_url_are_refused_and_never_shown(tmp_path, hook, web):
+    r, rep = runner(tmp_path, hook, f"http://admin:S3cretPW@{web.url[7:]}/p.yaml")
     failed_cleanly(r, rep, hook, tmp_path, "user:password in the URL is not supported")
     assert "S3cretPW" not in r.err + r.out + json.dumps(rep) + json.dumps(hook.posts)
 
@@ -248,7 +194,7 @@ def test_a_file_that_is_not_a_profile_is_not_echoed(tmp_path, hook, text, expect
 
 
 @pytest.mark.parametrize("body", [b"<html><body>proxy login</body></html>", b"[]"])
-def test_an_api_server_answering_html_fails_the_cluster_step_cleanly(tmp_path, hook, monkeypatch, body):
+def test_an_api_server_answering_html_fails_the_cluster_step_cleanly(tmp_path, hook, web, monkeypatch, body):
     """The runner's cluster step with the real client against a server that is not Kubernetes."""
     import tui.commands.run
     from tests.test_cluster_client import Api, kubeconfig
@@ -257,12 +203,9 @@ def test_an_api_server_answering_html_fails_the_cluster_step_cleanly(tmp_path, h
     api = Api(body=body)
     kc = kubeconfig(tmp_path, f"http://127.0.0.1:{api.port}")
     monkeypatch.setattr(tui.commands.run, "_cluster", lambda args, profile: Cluster.connect(kc))
-    web = Loopback()
-    web.routes["/p.yaml"] = (200, GOOD, 0)
     try:
         r, rep = runner(tmp_path, hook, f"{web.url}/p.yaml", "--no-network")
     finally:
-        web.close()
         api.close()
     assert r.code == 1 and "Traceback" not in r.err and "error: cluster:" in r.err, r.err
     assert rep["result"] == "FAILED" and rep["steps"][-1]["name"] == "cluster"

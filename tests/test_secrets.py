@@ -99,7 +99,8 @@ def test_profile_import_writes_the_hash_not_the_clear_password(tmp_path):
     becomes its $6$ hash there (the model's dump hashes only through the caller's hasher)."""
     from tests.conftest import run_cli, write
 
-    config = write(tmp_path, "c.yaml", f"os:\n  hostname: n1\n  password: {PASSWORD}\ntoken: {TOKEN}\ninstall:\n  mode: create\n  vip: 10.0.0.10\n  vip_mode: static\n"
+    config = write(tmp_path, "c.yaml", f"os:\n  hostname: n1\n  password: {PASSWORD}\ntoken: {TOKEN}\n"
+                   "install:\n  mode: create\n  vip: 10.0.0.10\n  vip_mode: static\n"
                    "  management_interface:\n    interfaces: [{name: ens5}]\n    method: dhcp\n")
     out = tmp_path / "p.yaml"
     r = run_cli("profile", "import", config, "-o", str(out))

@@ -10,9 +10,7 @@ from tui.wizard import outcome as O
 from tui.wizard.networks import NetForm, describe, form_from_network
 
 
-@pytest.fixture(autouse=True)
-def run_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 def _session(tmp_path, **draft):
@@ -27,7 +25,8 @@ def _session(tmp_path, **draft):
 
 def test_three_vm_networks_are_added_edited_and_removed(tmp_path):
     s = _session(tmp_path, vlan__cluster_network="data", vlan__interfaces=[{"name": "ens1f0"}])
-    for form in (NetForm("a", "100", "auto"), NetForm("b", "", "none"), NetForm("c", "300", "manual", "10.3.0.0/24", "10.3.0.1")):
+    for form in (NetForm("a", "100", "auto"), NetForm("b", "", "none"),
+                 NetForm("c", "300", "manual", "10.3.0.0/24", "10.3.0.1")):
         assert s.save_network(None, form) == {}
     assert [describe(n) for n in s.draft.get("networks")] == [
         "a  VLAN 100  route auto", "b  untagged  no route", "c  VLAN 300  route manual 10.3.0.0/24 via 10.3.0.1"]
@@ -126,7 +125,8 @@ def test_the_session_records_apply_keep_and_the_dhcp_address(tmp_path):
 
 
 @pytest.mark.parametrize("device, kept", [
-    ({"name": "sda", "path": "/dev/sda", "size": 480103981056, "model": "X", "type": "disk", "rm": False, "ro": False}, True),
+    ({"name": "sda", "path": "/dev/sda", "size": 480103981056, "model": "X", "type": "disk", "rm": False, "ro": False},
+     True),
     ({"name": "sda", "size": "480103981056", "model": None, "type": "disk", "rm": "0", "ro": "0"}, True),  # older lsblk
     ({"name": "sr0", "path": "/dev/sr0", "size": 1000, "type": "rom", "rm": True, "ro": False}, False),
     ({"name": "zram0", "path": "/dev/zram0", "size": 0, "type": "disk", "rm": False, "ro": False}, False),
@@ -152,7 +152,8 @@ def test_bad_lsblk_output_gives_no_disks(text):
 
 @pytest.mark.parametrize("draft, expected", [
     ({}, {"node.hostname": "demo-node", "management.interfaces": [{"name": "eno1", "mac": "3c:ec:ef:10:00:01"}],
-          "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.11/24", "management.ipv4.gateway": "10.0.0.1"}),
+          "management.ipv4.method": "static", "management.ipv4.address": "10.0.0.11/24",
+          "management.ipv4.gateway": "10.0.0.1"}),
     ({"node": {"hostname": "x"}, "management": {"ipv4": {"method": "dhcp"}}},  # a loaded profile wins
      {"management.interfaces": [{"name": "eno1", "mac": "3c:ec:ef:10:00:01"}]}),
 ])

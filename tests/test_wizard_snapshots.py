@@ -13,9 +13,7 @@ OUT = "/tmp/harvester-netsetup-snapshots/out"  # fixed: the Done screen shows it
 NODE_PATH = ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "review", "confirm", "apply", "done"]
 
 
-@pytest.fixture(autouse=True)
-def run_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HARVESTER_NETSETUP_RUN_DIR", str(tmp_path / "run"))
+pytestmark = pytest.mark.usefixtures("run_dir")
 
 
 def _walk_to(target: str, install: bool = False):

@@ -13,7 +13,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.path.dirname(sys.executable), "harvester-netsetup")
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (scripts/setup installs it)")
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
+                                reason="tmux is not installed (scripts/setup installs it)")
 
 
 # What the Linux console's default font can draw: the IBM PC (cp437) repertoire
@@ -58,8 +59,10 @@ def term(tmp_path):
     session = f"hns{os.getpid()}"
     out = tmp_path / "out"
     # COLUMNS/LINES as a login script might leave them: the wizard must still follow resizes
-    cmd = f"cd {ROOT} && HARVESTER_NETSETUP_RUN_DIR={tmp_path}/run TERM=linux COLUMNS=80 LINES=24 {BIN} --demo --out {out}; echo EXITED $?; sleep 60"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "25", "-e", "TERM=linux", cmd], check=True)
+    cmd = (f"cd {ROOT} && HARVESTER_NETSETUP_RUN_DIR={tmp_path}/run TERM=linux COLUMNS=80 LINES=24 "
+           f"{BIN} --demo --out {out}; echo EXITED $?; sleep 60")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "25", "-e", "TERM=linux", cmd],
+                   check=True)
     t = Term(session)
     t.out = out
     yield t

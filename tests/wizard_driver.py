@@ -3,6 +3,8 @@ cluster of ``--demo``; every other code path is the real one)."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from screens.app import WizardApp
 from tui.commands.wizard import demo_session
 
@@ -72,3 +74,28 @@ async def confirm_apply(pilot, app) -> None:
     app.screen.query_one("#yes").focus()
     await pilot.press("y", "e", "s", "enter")
     await settle(pilot, app, 0.5)
+
+
+# a node the demo session knows: DHCP on its own NIC, under the demo cluster's node name
+NODE = {"management.interfaces": [{"name": "eno1"}], "management.ipv4.method": "dhcp",
+        "node.hostname": "harvester-node-0"}
+
+
+async def to_review(pilot, app, draft: dict) -> None:
+    """Past the welcome screen with ``draft`` (reconfigure this node), straight to Review."""
+    await start(pilot, app, draft=draft)
+    await goto(pilot, app, "review")
+    await settle(pilot, app, 0.3)
+
+
+def shown(app, widget_id: str) -> str:
+    """The text a widget of the current screen renders."""
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+@asynccontextmanager
+async def wizard(tmp_path, size: tuple[int, int] = (80, 24)):
+    """The demo wizard (its output under ``tmp_path/out``) running at ``size``: (app, pilot)."""
+    app = demo_app(tmp_path / "out")
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot

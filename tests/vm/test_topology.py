@@ -48,11 +48,13 @@ def test_active_backup_untagged_static(clean, tmp_path):
     bo, br = link("mgmt-bo"), link("mgmt-br")
     assert bo["linkinfo"]["info_kind"] == "bond" and bo["linkinfo"]["info_data"]["mode"] == "active-backup"
     assert bo["linkinfo"]["info_data"]["miimon"] == 100
-    assert bo["master"] == "mgmt-br" and link(lab["m1"])["master"] == "mgmt-bo" and link(lab["m2"])["master"] == "mgmt-bo"
+    assert bo["master"] == "mgmt-br"
+    assert link(lab["m1"])["master"] == "mgmt-bo" and link(lab["m2"])["master"] == "mgmt-bo"
     data = br["linkinfo"]["info_data"]
     assert (data["vlan_filtering"], data["stp_state"], data["forward_delay"], data["vlan_default_pvid"]) == (1, 0, 0, 1)
     assert bridge_vlans("mgmt-bo") == [(1, ("Egress Untagged", "PVID"))]
-    assert [(a["local"], a["prefixlen"]) for a in ipj("-4 addr show dev mgmt-br")[0]["addr_info"]] == [("10.0.0.11", 24)]
+    addr_info = ipj("-4 addr show dev mgmt-br")[0]["addr_info"]
+    assert [(a["local"], a["prefixlen"]) for a in addr_info] == [("10.0.0.11", 24)]
     assert default_route() == [("10.0.0.1", "mgmt-br")]
     assert "probe: gateway 10.0.0.1" in r.stderr
 
@@ -60,7 +62,8 @@ def test_active_backup_untagged_static(clean, tmp_path):
 def test_lacp_vlan_jumbo(clean, tmp_path):
     lab = clean
     extra = "  \n"
-    text = mgmt(lab, "802.3ad", 100, 9000).replace("miimon: 100}", "miimon: 100, options: {lacp_rate: fast, xmit_hash_policy: layer3+4}}") + extra
+    options = "miimon: 100, options: {lacp_rate: fast, xmit_hash_policy: layer3+4}}"
+    text = mgmt(lab, "802.3ad", 100, 9000).replace("miimon: 100}", options) + extra
     r = cli("apply", profile_file(tmp_path, text))
     assert r.returncode == 0, r.stderr
     data = link("mgmt-bo")["linkinfo"]["info_data"]
@@ -80,7 +83,8 @@ def test_lacp_vlan_jumbo(clean, tmp_path):
 
 def test_vlan_uplink(clean, tmp_path):
     lab = clean
-    extra = f"vlan:\n  cluster_network: vlan\n  interfaces: [{{name: {lab['uplink']}}}]\n  bond: {{mode: active-backup}}\n  mtu: 1500\n"
+    extra = (f"vlan:\n  cluster_network: vlan\n  interfaces: [{{name: {lab['uplink']}}}]\n"
+             "  bond: {mode: active-backup}\n  mtu: 1500\n")
     r = cli("apply", profile_file(tmp_path, mgmt(lab, extra=extra)))
     assert r.returncode == 0, r.stderr
     assert link(lab["uplink"])["master"] == "vlan-bo" and link("vlan-bo")["master"] == "vlan-br"
@@ -230,7 +234,8 @@ def test_two_concurrent_applies_one_refused_by_the_lock(clean, tmp_path):
     env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=RUN_DIR)
     path = profile_file(tmp_path, mgmt(lab))
     cmds = ([sys.executable, "-m", "tui", "apply", path],
-            [sys.executable, "-m", "tui", "run", "--profile", path, "--no-cluster", "--config-out", str(tmp_path / "c")])
+            [sys.executable, "-m", "tui", "run", "--profile", path, "--no-cluster",
+             "--config-out", str(tmp_path / "c")])
     procs = [subprocess.Popen(c, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) for c in cmds]
     results = [(p.wait(timeout=240), p.stderr.read()) for p in procs]
     winners = [r for r in results if r[0] == 0]

@@ -46,7 +46,8 @@ def virtio_nics() -> list[str]:
 
 def cli(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
     e = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=RUN_DIR, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT, env=e, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "tui", *args],
+                          capture_output=True, text=True, cwd=ROOT, env=e, timeout=timeout)
 
 
 def oracle_state(names: list[str]) -> dict:
@@ -60,9 +61,11 @@ def oracle_state(names: list[str]) -> dict:
             "up": "UP" in l.get("flags", []), "mtu": l.get("mtu"), "master": l.get("master"),
             "kind": info.get("info_kind"), "address": l.get("address"),
             "data": {k: v for k, v in (info.get("info_data") or {}).items()
-                     if k in ("mode", "miimon", "vlan_filtering", "stp_state", "forward_delay", "vlan_default_pvid", "id", "lacp_rate", "xmit_hash_policy")},
+                     if k in ("mode", "miimon", "vlan_filtering", "stp_state", "forward_delay", "vlan_default_pvid",
+                              "id", "lacp_rate", "xmit_hash_policy")},
         }
-    addrs = sorted((a["ifname"], i["local"], i["prefixlen"]) for a in ipj("-4 addr show") for i in a.get("addr_info", []) if a["ifname"] != "lo")
+    addrs = sorted((a["ifname"], i["local"], i["prefixlen"])
+                   for a in ipj("-4 addr show") for i in a.get("addr_info", []) if a["ifname"] != "lo")
     routes = sorted((r.get("dst"), r.get("gateway"), r.get("dev")) for r in ipj("-4 route show table main"))
     vlans = {}
     for entry in json.loads(sh("bridge -j vlan show") or "[]"):
@@ -96,12 +99,15 @@ def setup_lab():
     sh(f"ip -n sw2 link add link {upeer} name {upeer}.200 type vlan id 200; ip -n sw2 link set {upeer}.200 up")
     sh(f"ip -n sw2 addr add 10.0.200.1/24 dev {upeer}.200")
     procs = []
-    for ns, spec in (("sw", f"--interface={peer} --interface={peer}.100 --dhcp-range=10.0.0.100,10.0.0.150,255.255.255.0,1h "
-                           f"--dhcp-range=10.0.100.100,10.0.100.150,255.255.255.0,1h --dhcp-option=tag:{peer}.100,option:router,10.0.100.1"),
+    for ns, spec in (("sw", f"--interface={peer} --interface={peer}.100 "
+                            "--dhcp-range=10.0.0.100,10.0.0.150,255.255.255.0,1h "
+                            "--dhcp-range=10.0.100.100,10.0.100.150,255.255.255.0,1h "
+                            f"--dhcp-option=tag:{peer}.100,option:router,10.0.100.1"),
                      ("sw2", f"--interface={upeer}.200 --dhcp-range=10.0.200.100,10.0.200.150,255.255.255.0,1h")):
         procs.append(subprocess.Popen(
             f"ip netns exec {ns} dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --port=0 "
-            f"--dhcp-leasefile={LAB_DIR}/dnsmasq-{ns}.leases --pid-file={LAB_DIR}/dnsmasq-{ns}.pid --no-ping --log-dhcp {spec}",
+            f"--dhcp-leasefile={LAB_DIR}/dnsmasq-{ns}.leases --pid-file={LAB_DIR}/dnsmasq-{ns}.pid "
+            f"--no-ping --log-dhcp {spec}",
             shell=True, stdout=subprocess.DEVNULL, stderr=open(f"{LAB_DIR}/dnsmasq-{ns}.log", "w")))
     time.sleep(1)
     for p in procs:
@@ -119,7 +125,8 @@ def clean(lab):
         if l["ifname"].startswith(("mgmt-", "vlan-", "harvester-")):
             sh(f"ip link del {l['ifname']}", check=False)
     for dev in (lab["m1"], lab["m2"], lab["uplink"]):
-        sh(f"ip link set {dev} nomaster; ip addr flush dev {dev}; ip link set {dev} mtu 1500; ip link set {dev} up", check=False)
+        sh(f"ip link set {dev} nomaster; ip addr flush dev {dev}; ip link set {dev} mtu 1500; ip link set {dev} up",
+           check=False)
     sh(f"rm -rf {RUN_DIR}", check=False)
     return lab
 
