@@ -169,7 +169,7 @@ def test_dhcp_client_configures_address_and_default_route(wire):
 APPLY = textwrap.dedent("""
     import json, sys
     from tui.model.netstate import HostState, Link, KernelRoute, Target, sorted_attrs
-    from tui.net.apply import apply, prepare, restore
+    from tui.net.transaction import apply, prepare, restore
     from tui.net.real import RealHost
     want = HostState((
         Link("eth0", None, True, 1400, "br0"), Link("eth1", None, True, 1400, "br0"),

@@ -67,7 +67,7 @@ class Session:
         return self.host.probe_dhcp(ifname, vlan, timeout)
 
     def plan_steps(self) -> list:
-        from tui.net.apply import prepare
+        from tui.net.transaction import prepare
 
         target = self._target()
         return prepare(self.host.snapshot(), target)[2] if target else []
@@ -99,7 +99,7 @@ class Session:
     def apply_network(self, report, confirm_timeout: float = 60.0):
         """Apply, verified; the change stays pending until ``keep()`` (or reverts)."""
         from tui.model.outcome import Outcome
-        from tui.net.apply import apply
+        from tui.net.transaction import apply
         from tui.net.journal import JournalError
         from tui.net.lock import Busy, exclusive
 
@@ -140,7 +140,7 @@ class Session:
         return lines[:1] if out.ok and out.pending_until is not None else lines
 
     def keep(self) -> bool:
-        from tui.net.apply import confirm_pending
+        from tui.net.transaction import confirm_pending
         from tui.net.lock import exclusive
 
         self.pending_until = None
@@ -151,7 +151,7 @@ class Session:
     def revert(self, report) -> tuple[str, ...]:
         """Restore the checkpoint of the pending apply now; the words of the rollback."""
         from tui.model.outcome import restore_verdict
-        from tui.net.apply import rollback_pending
+        from tui.net.transaction import rollback_pending
         from tui.net.lock import exclusive
 
         self.pending_until = None
@@ -330,7 +330,7 @@ class Session:
             check = self.check_cluster()
             target = self._target()
             if target is not None:
-                from tui.net.apply import prepare
+                from tui.net.transaction import prepare
 
                 steps = prepare(self.host.snapshot(), target)[2]
                 c.host = ssh_losses(self.inventory(), steps) + [s.describe() for s in steps]
