@@ -213,7 +213,8 @@ class ApplyScreen(StepScreen):
             self._tick.stop()
             self.revert()
             return
-        self.query_one("#countdown", Static).update(f"Keep this network? It reverts in {left:.0f} s unless you press Keep.")
+        self.query_one("#countdown", Static).update(
+            f"Keep this network? It reverts in {left:.0f} s unless you press Keep.")
 
     @on(Button.Pressed, "#keep")
     def _keep(self) -> None:

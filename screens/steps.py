@@ -137,7 +137,8 @@ class FormScreen(StepScreen):
         self.show_problems()
 
     def leave(self) -> bool:
-        for again in (f for f in self.step.fields if f.kind == "again" and (f.when is None or f.when(self.session.draft))):
+        draft = self.session.draft
+        for again in (f for f in self.step.fields if f.kind == "again" and (f.when is None or f.when(draft))):
             self._check_again(again)
         if self.unparsed:
             path, message = next(iter(self.unparsed.items()))
@@ -173,7 +174,8 @@ class NicsScreen(StepScreen):
             yield Label(f.label, classes="label")
             value = self.session.draft.get(f.path)
             if f.kind == "select":
-                yield Select([(c, c) for c in f.choices], value=value or f.choices[0], allow_blank=False, id=field_id(f.path), compact=True)
+                yield Select([(c, c) for c in f.choices], value=value or f.choices[0], allow_blank=False,
+                             id=field_id(f.path), compact=True)
             else:
                 yield Input(show_field(f.kind, value), id=field_id(f.path), compact=True)
 
@@ -207,7 +209,8 @@ class NicsScreen(StepScreen):
         chosen = self.chosen()
         for n in self.selectable():
             speed = f"{n.speed // 1000}G" if n.speed and n.speed >= 1000 else (f"{n.speed}M" if n.speed else "-")
-            marks = ("*" if n.name in chosen else " ") + ("S" if n.ssh_session else " ") + ("D" if n.default_route else " ")
+            marks = (("*" if n.name in chosen else " ") + ("S" if n.ssh_session else " ")
+                     + ("D" if n.default_route else " "))
             link = f"up {speed}" if n.carrier else "down"
             model = f"{n.driver or '-'} {n.model or ''}"
             last = self.presence.get(n.name, "-") if self.group == "vlan" else (",".join(n.ipv4) or "-")
@@ -215,7 +218,8 @@ class NicsScreen(StepScreen):
             t.add_row(marks, n.name[:10], n.hw_addr or "-", link, model[:room], last[:20], key=n.name)
         if t.row_count:
             t.move_cursor(row=min(row, t.row_count - 1))
-        self.query_one("#chosen", Static).update("selected: " + (", ".join(chosen) or "none") + (f"   ({self.note})" if self.note else ""))
+        note = f"   ({self.note})" if self.note else ""
+        self.query_one("#chosen", Static).update("selected: " + (", ".join(chosen) or "none") + note)
 
     @on(DataTable.RowSelected)
     def _toggle(self, event: DataTable.RowSelected) -> None:
@@ -223,7 +227,11 @@ class NicsScreen(StepScreen):
         chosen = self.chosen()
         chosen = [c for c in chosen if c != name] if name in chosen else chosen + [name]
         inv = self.session.inventory()
-        self.session.draft.set(f"{self.group}.interfaces", [{"name": c, "mac": inv.by_name(c).hw_addr} if inv.by_name(c) and inv.by_name(c).hw_addr else {"name": c} for c in chosen])
+        interfaces = []
+        for c in chosen:
+            nic = inv.by_name(c)
+            interfaces.append({"name": c, "mac": nic.hw_addr} if nic and nic.hw_addr else {"name": c})
+        self.session.draft.set(f"{self.group}.interfaces", interfaces)
         self.redraw()
         self.show_problems()
 
@@ -248,7 +256,8 @@ class UplinkScreen(NicsScreen):
     group = "vlan"
     extra = (
         Field("vlan.cluster_network", "Cluster network name"),
-        Field("vlan.bond.mode", "Bond mode", "select", ("active-backup", "balance-tlb", "balance-alb", "802.3ad", "balance-rr", "balance-xor", "broadcast")),
+        Field("vlan.bond.mode", "Bond mode", "select", ("active-backup", "balance-tlb", "balance-alb", "802.3ad",
+                                                        "balance-rr", "balance-xor", "broadcast")),
         Field("vlan.mtu", "MTU", "int"),
         Field("vlan.scope", "Uplink for (node: this node; cluster: the whole cluster)", "select", ("node", "cluster")),
     )
