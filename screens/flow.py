@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, ListItem, ListView, RichLog, Static
 
 from screens.base import StepScreen
-from screens.steps import FormScreen
+from screens.form import FormScreen
 from tui.wizard.glyphs import console_text
 from tui.wizard.steps import step_for_path
 

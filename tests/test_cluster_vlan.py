@@ -13,7 +13,8 @@ import pytest
 
 from tests import oracles
 from tests.conftest import run_cli, write
-from tui.kube.simulated_api import SimulatedApi, vlanstatus_name
+from tui.kube.simulated_api import SimulatedApi
+from tui.model.kube_objects import vlanstatus_name
 from tui.model.load import load_text
 from tui.model.nic_views import FACTS_ANNOTATION, views_from_linkmonitors
 from tui.model.schema import profile_schema

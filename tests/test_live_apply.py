@@ -19,9 +19,9 @@ from tui.model.plan import NetlinkOp
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
 from tui.net import journal as J
-from tui.net.transaction import apply, confirm_pending, prepare, rollback_pending
 from tui.net.lock import Busy, exclusive
 from tui.net.simulated import SimulatedHost
+from tui.net.transaction import apply, confirm_pending, prepare, rollback_pending
 
 PROFILE = """version: 1
 harvester: v1.6

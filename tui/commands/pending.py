@@ -70,10 +70,10 @@ def revert_timer(args) -> int:
     deadline of a pending change unless it was confirmed. Imports only what it needs, and
     loads pyroute2 while it waits, so a restore starts at once."""
     from tui.net import open_host
-    from tui.net.transaction import revert_when_due
     from tui.net.journal import JournalError
     from tui.net.lock import Busy, exclusive
     from tui.net.logfile import to_file
+    from tui.net.transaction import revert_when_due
 
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     host = open_host(simulated=False)

@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from typing import Union
 
 from tui.model.bond import BOND_MODES
-from tui.model.fields import (
-    ALWAYS, IF_NOT_DEFAULT, IF_TRUTHY, IPV4, MAC, BondOptions, Boolean, Choice, Extra, Integer, Label, Mtu,
-    Password, Release as ReleaseKind, Section, Sections, Selectors, Settings, Strings, Text, Version, keys, spec,
+from tui.model.field_mappings import BondOptions, Extra, Settings
+from tui.model.field_scalars import (
+    IPV4, MAC, Boolean, Choice, Integer, Label, Mtu, Password, Release as ReleaseKind, Strings, Text, Version,
 )
-from tui.model.fields import freeze, thaw  # noqa: F401  (re-exported: users of the model freeze and thaw)
+from tui.model.field_sections import Section, Sections, Selectors
+from tui.model.fields import ALWAYS, IF_NOT_DEFAULT, IF_TRUTHY, keys, spec
 from tui.model.releases import DEFAULT_RELEASE, Release, parse_release
 
 INSTALL_MODES = ("create", "join", "install")

@@ -7,7 +7,8 @@ from tui.model import formats as F
 
 from tui.model import harvester_settings as S
 from tui.model import problems as P
-from tui.model.profile import Profile, thaw
+from tui.model.field_mappings import thaw
+from tui.model.profile import Profile
 
 # Keys the profile models: setting them through install.extra would fight the profile.
 OWNED = {
