@@ -113,6 +113,15 @@ class StepScreen(Screen):
         message.fn(*message.args)
 
 
+class FieldError:
+    """A field's text that does not parse (or an entry the form refuses), shown like a problem."""
+
+    is_error = True
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path, self.message = path, message
+
+
 def problem_text(problems, with_path: bool = True) -> Text:
     """Errors with a red "error:", warnings with a yellow "warning:" (not the error colour)."""
     out = Text()

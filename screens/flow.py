@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, ListItem, ListView, RichLog, Static
 
 from screens.base import StepScreen
-from screens.steps import FormScreen
+from screens.form import FormScreen
 from tui.wizard.glyphs import console_text
 from tui.wizard.steps import step_for_path
 
@@ -213,7 +213,8 @@ class ApplyScreen(StepScreen):
             self._tick.stop()
             self.revert()
             return
-        self.query_one("#countdown", Static).update(f"Keep this network? It reverts in {left:.0f} s unless you press Keep.")
+        self.query_one("#countdown", Static).update(
+            f"Keep this network? It reverts in {left:.0f} s unless you press Keep.")
 
     @on(Button.Pressed, "#keep")
     def _keep(self) -> None:

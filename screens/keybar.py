@@ -12,7 +12,10 @@ from textual.widgets import Static
 
 class KeyBar(Static):
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; width: 1fr; background: $footer-background; color: $footer-description-foreground; }
+    KeyBar {
+        dock: bottom; height: 1; width: 1fr;
+        background: $footer-background; color: $footer-description-foreground;
+    }
     """
 
     def __init__(self, app) -> None:

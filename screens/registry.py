@@ -8,9 +8,9 @@ import importlib
 
 SCREENS = {
     "welcome": "screens.welcome:WelcomeScreen",
-    "nics": "screens.steps:NicsScreen",
-    "uplink": "screens.steps:UplinkScreen",
-    "networks": "screens.steps:NetworksScreen",
+    "nics": "screens.nics:NicsScreen",
+    "uplink": "screens.nics:UplinkScreen",
+    "networks": "screens.networks:NetworksScreen",
     "ipv4": "screens.flow:Ipv4Screen",
     "review": "screens.flow:ReviewScreen",
     "confirm": "screens.flow:ConfirmScreen",
@@ -24,6 +24,6 @@ def make(key: str, session):
     if key in SCREENS:
         module, name = SCREENS[key].split(":")
         return getattr(importlib.import_module(module), name)(session)
-    from screens.steps import FormScreen
+    from screens.form import FormScreen
 
     return type(f"{key.title()}Screen", (FormScreen,), {"key": key})(session)

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from tests.conftest import run_cli, write, writes
-from tui.kube.simulated_api import SimulatedApi, vlanstatus_name
+from tui.kube.simulated_api import SimulatedApi
+from tui.model.kube_objects import vlanstatus_name
 from tui.model.load import load_text
 from tui.render.cluster_objects import cluster_objects
 

@@ -13,7 +13,8 @@ import pytest
 from tests import oracles
 from tests.cluster_vlan_kit import ICE, NODES, PROFILE
 from tests.conftest import run_cli, write, writes
-from tui.kube.simulated_api import SimulatedApi, vlanstatus_name
+from tui.kube.simulated_api import SimulatedApi
+from tui.model.kube_objects import vlanstatus_name
 from tui.model.load import load_text
 from tui.model.nic_views import FACTS_ANNOTATION
 

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from tui.commands.profile_import import convert
-from tui.model.profile import thaw
+from tui.model.field_mappings import thaw
 from tui.model.selectors import resolve
 from tui.render.harvester_config import render_config
 

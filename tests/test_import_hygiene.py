@@ -86,7 +86,8 @@ def test_wizard_first_screen_does_not_load_netlink_kubernetes_or_later_screens()
             "    async with app.run_test(size=(80, 24)) as pilot:\n"
             "        await pilot.pause()\n"
             "asyncio.run(main())\n"
-            "print('loaded=' + ','.join(m for m in ('pyroute2', 'kubernetes', 'screens.steps', 'screens.flow',\n"
+            "print('loaded=' + ','.join(m for m in ('pyroute2', 'kubernetes', 'screens.form', 'screens.nics',\n"
+            "      'screens.networks', 'screens.flow',\n"
             "      'textual.widgets._data_table', 'textual.widgets._text_area', 'textual.widgets._rich_log',\n"
             "      'textual.widgets._footer') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

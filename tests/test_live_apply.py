@@ -19,9 +19,9 @@ from tui.model.outcome import verdict
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
 from tui.net import journal as J
-from tui.net.apply import apply, confirm_pending, prepare, rollback_pending
 from tui.net.lock import Busy, exclusive
 from tui.net.simulated import SimulatedHost
+from tui.net.transaction import apply, confirm_pending, prepare, rollback_pending
 
 
 PROFILE = """version: 1
@@ -341,7 +341,7 @@ TIMER_CASES = [
 def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, mine, restored):
     from dataclasses import replace
 
-    from tui.net.apply import revert_when_due
+    from tui.net.transaction import revert_when_due
 
     host = SimulatedHost.demo(delay=0)
     before = host.snapshot()

@@ -61,7 +61,7 @@ def test_rtnl_dump_reads_what_ip_shows(wire):
 APPLY = textwrap.dedent("""
     import json, sys
     from tui.model.netstate import HostState, Link, KernelRoute, Target, sorted_attrs
-    from tui.net.apply import apply, prepare, restore
+    from tui.net.transaction import apply, prepare, restore
     from tui.net.real import RealHost
     want = HostState((
         Link("eth0", None, True, 1400, "br0"), Link("eth1", None, True, 1400, "br0"),

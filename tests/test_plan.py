@@ -11,8 +11,8 @@ from tui.model.plan import differences
 from tui.model.selectors import resolve
 from tui.model.topology import node_target
 from tui.net import journal as J
-from tui.net.apply import apply, kernel_needs, prepare
 from tui.net.simulated import SimulatedHost
+from tui.net.transaction import apply, kernel_needs, prepare
 
 BASE = """version: 1
 harvester: {release}

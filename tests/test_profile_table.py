@@ -13,7 +13,9 @@ import yaml
 import tui.model.load as load_module
 import tui.model.schema as schema_module
 from tui.model.dump import dump_profile
-from tui.model.fields import IF_TRUTHY, Integer, Section, Sections, Selectors, Text, default_of, spec, specs
+from tui.model.field_scalars import Integer, Text
+from tui.model.field_sections import Section, Sections, Selectors
+from tui.model.fields import IF_TRUTHY, default_of, spec, specs
 from tui.model.load import load_data, load_text
 from tui.model.profile import SECTION_KEYS, Node, Profile
 from tui.model.schema import profile_schema

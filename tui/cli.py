@@ -19,7 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--demo", action="store_true", help="run the wizard on a simulated node (no root needed)")
     p.add_argument("--profile", help="prefill the wizard from this profile")
-    p.add_argument("--out", metavar="DIR", help="where the wizard writes the saved profile and config (default ./harvester-netsetup-out)")
+    p.add_argument("--out", metavar="DIR",
+                   help="where the wizard writes the saved profile and config (default ./harvester-netsetup-out)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("schema", help="print the profile JSON Schema")
@@ -36,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--inventory", metavar="FILE")
     s.add_argument("-o", "--output", metavar="PATH", help="file (harvester, cmdline) or directory (nm-keyfiles)")
     s.add_argument("--format", choices=("harvester", "nm-keyfiles", "cmdline"), default="harvester")
-    s.add_argument("--config-url", metavar="URL", help="cmdline: point the installer at this config instead of inlining it")
+    s.add_argument("--config-url", metavar="URL",
+                   help="cmdline: point the installer at this config instead of inlining it")
     s.add_argument("--json", action="store_true", help="print problems as JSON")
     s.set_defaults(module="render")
 
@@ -45,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     i = psub.add_parser("import", help="turn a Harvester config into a profile")
     i.add_argument("config")
     i.add_argument("-o", "--output", metavar="PATH")
-    i.add_argument("--harvester", metavar="vX.Y", help="target release (default: v1.0 for install.networks, else the newest)")
+    i.add_argument("--harvester", metavar="vX.Y",
+                   help="target release (default: v1.0 for install.networks, else the newest)")
     i.add_argument("--json", action="store_true")
     i.set_defaults(module="profile_import")
 
@@ -57,10 +60,13 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("pxe", help="generate configs and iPXE scripts for a fleet")
     s.add_argument("--profile", required=True, metavar="BASE")
-    s.add_argument("--nodes", required=True, metavar="NODES", help="CSV (mac,hostname,ip[,mode,role,device]) or YAML list")
+    s.add_argument("--nodes", required=True, metavar="NODES",
+                   help="CSV (mac,hostname,ip[,mode,role,device]) or YAML list")
     s.add_argument("--out", required=True, metavar="DIR")
-    s.add_argument("--boot-url", metavar="URL", default=None, help="HTTP base URL where DIR and the release artifacts are served")
-    s.add_argument("--release", metavar="vX.Y.Z", help="Harvester release of the artifacts (default: the profile's, .0)")
+    s.add_argument("--boot-url", metavar="URL", default=None,
+                   help="HTTP base URL where DIR and the release artifacts are served")
+    s.add_argument("--release", metavar="vX.Y.Z",
+                   help="Harvester release of the artifacts (default: the profile's, .0)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(module="pxe")
 
@@ -78,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("apply", help="apply the management network live: verified, restored on failure")
     s.add_argument("profile")
     s.add_argument("--inventory", metavar="FILE", help=argparse.SUPPRESS)
-    s.add_argument("--confirm-timeout", type=_seconds, metavar="SEC", help="keep the change pending; it reverts after SEC unless confirmed")
+    s.add_argument("--confirm-timeout", type=_seconds, metavar="SEC",
+                   help="keep the change pending; it reverts after SEC unless confirmed")
     s.add_argument("--no-cluster", action="store_true", help="do not apply the profile's cluster settings")
     s.add_argument("--dry-run", action="store_true", help="show the steps, change nothing")
     s.add_argument("--write-config", metavar="PATH", help="also write the node's Harvester config here")
@@ -109,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
         c.add_argument("--inventory", metavar="FILE", help="resolve uplink selectors against this inventory")
         c.add_argument("--json", action="store_true")
         if name == "apply":
-            c.add_argument("--wait", type=_seconds, metavar="SEC", help="wait up to SEC for every matched node's VlanStatus")
+            c.add_argument("--wait", type=_seconds, metavar="SEC",
+                           help="wait up to SEC for every matched node's VlanStatus")
         c.set_defaults(module="cluster")
     s = sub.add_parser("run", help="unattended: fetch a profile, apply it, report")
     s.add_argument("--profile", dest="profile_source", required=True, metavar="URL|PATH")
@@ -131,14 +139,16 @@ def _parser() -> argparse.ArgumentParser:
 def _runner_options(s) -> None:
     s.add_argument("--report", metavar="FILE", help="write the JSON report here")
     s.add_argument("--webhook", metavar="URL", help="POST STARTED / SUCCEEDED / FAILED events here")
-    s.add_argument("--config-out", metavar="PATH", help="where the Harvester config goes (default /oem/harvester.config when /oem exists)")
+    s.add_argument("--config-out", metavar="PATH",
+                   help="where the Harvester config goes (default /oem/harvester.config when /oem exists)")
     s.add_argument("--confirm-timeout", type=_seconds, metavar="SEC")
     s.add_argument("--no-network", action="store_true", help="do not change the host network")
     s.add_argument("--no-cluster", action="store_true", help="do not apply the cluster side")
     s.add_argument("--kubeconfig", metavar="FILE")
     s.add_argument("--wait", type=_seconds, default=120.0, metavar="SEC", help="cluster readiness wait (default 120)")
     s.add_argument("--retries", type=int, default=5, metavar="N", help="fetch attempts (default 5)")
-    s.add_argument("--retry-delay", type=float, default=1.0, metavar="SEC", help="first back-off delay, doubling (default 1)")
+    s.add_argument("--retry-delay", type=float, default=1.0, metavar="SEC",
+                   help="first back-off delay, doubling (default 1)")
     s.add_argument("--timeout", type=_seconds, default=10.0, metavar="SEC", help="per fetch attempt (default 10)")
 
 

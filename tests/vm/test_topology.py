@@ -140,7 +140,7 @@ def failing_at():
 
 def test_failure_at_every_step_restores(clean, tmp_path, failing_at):
     from tui.commands.host_session import node_plan
-    from tui.net.apply import apply, prepare
+    from tui.net.transaction import apply, prepare
 
     lab = clean
     _prior(lab)

@@ -16,8 +16,8 @@ def run(args) -> int:
 
 def _run(args, host) -> int:
     from tui.model.outcome import verdict
-    from tui.net.apply import apply, prepare, recorded_apply
     from tui.net.inventory import ssh_peer_local_ip
+    from tui.net.transaction import apply, prepare, recorded_apply
 
     recorded = recorded_apply(host.journal)  # before the profile is read
     if recorded:

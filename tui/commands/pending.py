@@ -21,7 +21,7 @@ def confirm(args) -> int:
 
 
 def _confirm(host) -> int:
-    from tui.net.apply import confirm_pending
+    from tui.net.transaction import confirm_pending
 
     journal = host.journal
     entry = journal.read()
@@ -56,7 +56,7 @@ def rollback(args) -> int:
 
 def _rollback(host) -> int:
     from tui.model.outcome import restore_verdict
-    from tui.net.apply import rollback_pending
+    from tui.net.transaction import rollback_pending
 
     left = rollback_pending(host, report=lambda e, t: say(f"{e}: {t}"))
     v = restore_verdict(left, host.journal.path if left else None)
@@ -70,10 +70,10 @@ def revert_timer(args) -> int:
     deadline of a pending change unless it was confirmed. Imports only what it needs, and
     loads pyroute2 while it waits, so a restore starts at once."""
     from tui.net import open_host
-    from tui.net.apply import revert_when_due
     from tui.net.journal import JournalError
     from tui.net.lock import Busy, exclusive
     from tui.net.logfile import to_file
+    from tui.net.transaction import revert_when_due
 
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     host = open_host(simulated=False)
@@ -83,7 +83,7 @@ def revert_timer(args) -> int:
     except (JournalError, Busy) as exc:
         import logging
 
-        logging.getLogger("tui.net.apply").error("revert timer: %s", exc)
+        logging.getLogger("tui.net.transaction").error("revert timer: %s", exc)
         return INVALID
     finally:
         host.close()

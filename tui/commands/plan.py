@@ -13,7 +13,7 @@ def run(args) -> int:
 
 
 def _run(args, host) -> int:
-    from tui.net.apply import prepare
+    from tui.net.transaction import prepare
 
     np = node_plan(host, args.profile, args.inventory)
     if np.target is None:

@@ -36,7 +36,8 @@ def run(args) -> int:
     code = report(problems, args.json)
     if code:
         return code
-    text = dump(dump_profile(loaded.profile, hash_password), header=f"imported from {args.config} by harvester-netsetup")
+    text = dump(dump_profile(loaded.profile, hash_password),
+                header=f"imported from {args.config} by harvester-netsetup")
     if args.output:
         from tui.files import atomic_write, same_file
 

@@ -134,7 +134,7 @@ def _write_config(args, loaded, inventory) -> None:
 
 def _apply_network(args, host, profile, res, st) -> None:
     from tui.model.topology import node_target
-    from tui.net.apply import apply
+    from tui.net.transaction import apply
     from tui.net.inventory import ssh_peer_local_ip
 
     from tui.model.outcome import verdict

@@ -11,6 +11,10 @@ and what they return is stored; a refusal is answered as the API server relays i
 is the v1.9 controller's, whatever ``version`` the server reports. Without it the server still
 works (schema and names only).
 
+Admission lives in ``simulated_admission.py``, the HTTP side in ``simulated_http.py``, the
+seeded objects and the agent's answers in ``simulated_agent.py``; this module routes the
+requests and keeps the objects.
+
 Tests steer it: ``reject`` (a webhook's 4xx), ``conflicts`` (409s before a write lands),
 ``seed`` (an object already in the cluster), ``down()``. It is a simulated backend, never a
 stand-in for the code under test, and production code never imports it."""
@@ -18,85 +22,23 @@ stand-in for the code under test, and production code never imports it."""
 from __future__ import annotations
 
 import copy
-import json
-import os
-import re
-import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from http.server import ThreadingHTTPServer
 
 import yaml
 
-from tui.kube.crd_schemas import Crd, apply_defaults, load_crds, prune, to_jsonschema
-from tui.model.kube_objects import merge_patch, vlanstatus_name  # noqa: F401  (vlanstatus_name: for tests)
+from tui.kube.crd_schemas import Crd, load_crds
+from tui.kube.simulated_admission import ApiError, admit, find_webhooks
+from tui.kube.simulated_agent import now, seed_objects, vlan_statuses
+from tui.kube.simulated_http import Handler
+from tui.model.kube_objects import merge_patch
 
 NODE_NICS = {  # the demo's three nodes: ens1f1 is missing on node-2 ("66.67 %")
     "harvester-node-0": ["eno1", "eno2", "ens1f0", "ens1f1"],
     "harvester-node-1": ["eno1", "eno2", "ens1f0", "ens1f1"],
     "harvester-node-2": ["eno1", "eno2", "ens1f0"],
 }
-
-
-CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-WIRED = {"ClusterNetwork", "VlanConfig", "NetworkAttachmentDefinition", "HostNetworkConfig"}  # kinds with webhooks
-CACHED = WIRED | {"VlanStatus"}  # what the webhooks' caches read
-VOLATILE = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields")
-SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
-                 "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation "
-                 "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
-
-
-def find_webhooks() -> str | None:
-    """The webhooks oracle: in ``$HNS_ORACLES`` when set, else ``../shared/oracles/bin``."""
-    env = os.environ.get("HNS_ORACLES")
-    base = env if env else os.path.join(os.path.dirname(CHECKOUT), "shared", "oracles", "bin")
-    path = os.path.join(base, "webhooks")
-    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
-
-
-def name_problem(name: str) -> str | None:
-    """What the API server says of an object name (``IsDNS1123Subdomain``), or None."""
-    if len(name) > 253:
-        return "must be no more than 253 characters"
-    return None if SUBDOMAIN.match(name) else SUBDOMAIN_MSG
-
-
-def merge_patch_between(old, new):
-    """The RFC 7386 merge-patch that turns ``old`` into ``new``."""
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return new
-    out = {k: None for k in old if k not in new}
-    for k, v in new.items():
-        if k not in old:
-            out[k] = v
-        elif old[k] != v:
-            out[k] = merge_patch_between(old[k], v)
-    return out
-
-
-def _bare(obj: dict) -> dict:
-    out = copy.deepcopy(obj)
-    meta = out.get("metadata") or {}
-    for k in VOLATILE:
-        meta.pop(k, None)
-    return out
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, reason: str, message: str, causes: list | None = None):
-        super().__init__(message)
-        self.code, self.reason, self.message, self.causes = code, reason, message, causes or []
-
-    def body(self, kind: str = "", name: str = "") -> dict:
-        details = {"name": name, "kind": kind}
-        if self.causes:
-            details["causes"] = self.causes
-        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": self.message,
-                "reason": self.reason, "details": details, "code": self.code}
 
 
 @dataclass
@@ -130,13 +72,10 @@ class SimulatedApi:
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self) -> "SimulatedApi":
-        api = self
+        class ThisServersHandler(Handler):
+            api = self
 
-        class Handler(_Handler):
-            pass
-
-        Handler.api = api
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), ThisServersHandler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
@@ -177,32 +116,8 @@ class SimulatedApi:
 
     # ---- seed ----------------------------------------------------------------------------------
     def _seed(self) -> None:
-        now = _now()
-        self._store("settings", None, {"apiVersion": "harvesterhci.io/v1beta1", "kind": "Setting",
-                                       "metadata": {"name": "server-version"}, "value": self.version, "default": ""})
-        if self.dialect == "v1.0":
-            self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1",
-                                                  "kind": "ClusterNetwork",
-                                                  "metadata": {"name": "vlan"}, "enable": False, "config": {}})
-            for node, nics in self.nodes.items():
-                self._store("nodenetworks", None, {
-                    "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "NodeNetwork",
-                    "metadata": {"name": f"{node}-vlan", "labels": {"network.harvesterhci.io/nodename": node}},
-                    "spec": {"nodeName": node, "type": "vlan"},
-                    "status": {"nics": [{"name": n, "index": i + 2, "masterIndex": 0, "type": "device",
-                                         "state": "up"} for i, n in enumerate(nics)]}})
-            return
-        self._store("clusternetworks", None, {"apiVersion": "network.harvesterhci.io/v1beta1", "kind": "ClusterNetwork",
-                                              "metadata": {"name": "mgmt"},
-                                              "status": {"conditions": [{"type": "ready", "status": "True",
-                                                                         "lastUpdateTime": now}]}})
-        self._store("linkmonitors", None, {
-            "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "LinkMonitor", "metadata": {"name": "nic"},
-            "spec": {"targetLinkRule": {"typeRule": "device"}},
-            "status": {"linkStatus": {node: [{"name": n, "index": i + 2, "type": "device",
-                                              "mac": f"52:54:00:00:{j:02x}:{i:02x}",
-                                              "state": "up", "masterIndex": 0} for i, n in enumerate(nics)]
-                                      for j, (node, nics) in enumerate(self.nodes.items())}}})
+        for plural, obj in seed_objects(self.dialect, self.version, self.nodes):
+            self._store(plural, None, obj)
 
     def crd(self, group: str, version: str, plural: str) -> Crd | None:
         return next((c for c in self.state.crds if (c.group, c.version, c.plural) == (group, version, plural)), None)
@@ -213,7 +128,7 @@ class SimulatedApi:
         meta = obj.setdefault("metadata", {})
         meta["resourceVersion"] = str(st.rv)
         meta.setdefault("uid", f"uid-{st.rv}")
-        meta.setdefault("creationTimestamp", _now())
+        meta.setdefault("creationTimestamp", now())
         meta["generation"] = meta.get("generation", 0) + 1
         st.objects[(plural, ns, meta["name"])] = obj
         return obj
@@ -226,30 +141,16 @@ class SimulatedApi:
 
     def _agent(self, vc: dict) -> None:
         spec = vc.get("spec", {})
-        cn, selector = spec.get("clusterNetwork"), spec.get("nodeSelector") or {}
+        cn = spec.get("clusterNetwork")
         with self.state.lock:
-            for node, nics in self.nodes.items():
-                if selector and selector.get("kubernetes.io/hostname") not in (None, node):
-                    continue
-                missing = [n for n in spec.get("uplink", {}).get("nics", []) if n not in nics]
-                cond = {"type": "ready", "status": "False" if missing else "True",
-                        "message": f"get link {missing[0]} failed: Link not found" if missing else "",
-                        "lastUpdateTime": _now()}
-                self._store("vlanstatuses", None, {
-                    "apiVersion": "network.harvesterhci.io/v1beta1", "kind": "VlanStatus",
-                    "metadata": {"name": vlanstatus_name(cn, node),
-                                 "labels": {"network.harvesterhci.io/clusternetwork": cn,
-                                 "network.harvesterhci.io/vlanconfig": vc["metadata"]["name"],
-                                 "network.harvesterhci.io/node": node}},
-                    "status": {"clusterNetwork": cn, "vlanConfig": vc["metadata"]["name"], "linkMonitor": cn,
-                               "node": node,
-                               "conditions": [cond]}})
+            for status in vlan_statuses(vc, self.nodes):
+                self._store("vlanstatuses", None, status)
             cnobj = self.state.objects.get(("clusternetworks", None, cn))
             if cnobj is not None:
                 mtu = ((spec.get("uplink") or {}).get("linkAttributes") or {}).get("mtu")
                 if mtu:  # the manager records the uplink MTU on the cluster network (v1.6+)
                     cnobj["metadata"].setdefault("annotations", {})["network.harvesterhci.io/uplink-mtu"] = str(mtu)
-                cnobj["status"] = {"conditions": [{"type": "ready", "status": "True", "lastUpdateTime": _now()}]}
+                cnobj["status"] = {"conditions": [{"type": "ready", "status": "True", "lastUpdateTime": now()}]}
                 self._store("clusternetworks", None, cnobj)
 
     # ---- request handling (called by the HTTP handler) -----------------------------------------
@@ -393,7 +294,9 @@ class SimulatedApi:
                 code = 200
             else:
                 raise ApiError(405, "MethodNotAllowed", f"{method} is not supported")
-            new = self._admit(crd, name, ns, new, current if method != "POST" else None)
+            new = admit(crd, name, ns, new, current if method != "POST" else None,
+                        rejections=self.state.rejections, webhooks=self.webhooks, objects=self.state.objects,
+                        nodes=self.nodes)
             if (crd.plural, name) in self.state.conflicts and self.state.conflicts[(crd.plural, name)] > 0 and not dry:
                 self.state.conflicts[(crd.plural, name)] -= 1
                 raise ApiError(409,
@@ -405,120 +308,3 @@ class SimulatedApi:
             stored = self._store(crd.plural, ns, new)
             self._after_write(crd.plural, stored)
             return code, copy.deepcopy(stored)
-
-    def _admit(self, crd: Crd, name: str | None, ns: str | None, obj: dict, current: dict | None) -> dict:
-        """The object as it would be stored, or an ApiError: the name, the structural schema
-        (pruning, defaults, validation), then the network controller's webhooks."""
-        import jsonschema
-
-        if not name:
-            raise ApiError(422, "Invalid", f"{crd.kind} is invalid: metadata.name: Required value: name is required",
-                           [{"field": "metadata.name", "message": "Required value"}])
-        msg = name_problem(name)
-        if msg:
-            raise ApiError(422, "Invalid", f'{crd.kind}.{crd.group} "{name}" is invalid: metadata.name: Invalid value: '
-                                           f'"{name}": {msg}', [{"field": "metadata.name", "message": msg,
-                                                                 "reason": "FieldValueInvalid"}])
-        if crd.namespaced:
-            obj["metadata"]["namespace"] = ns
-        prune(crd.schema, obj)
-        apply_defaults(crd.schema, obj)
-        if crd.validator is None:
-            crd.validator = jsonschema.Draft202012Validator(to_jsonschema(crd.schema))
-        errors = sorted(crd.validator.iter_errors(obj), key=lambda e: list(e.absolute_path))
-        if errors:
-            causes = [{"field": ".".join(str(p) for p in e.absolute_path) or "<root>", "message": e.message,
-                       "reason": "FieldValueInvalid"} for e in errors]
-            text = ", ".join(f"{c['field']}: Invalid value: {c['message']}" for c in causes)
-            raise ApiError(422, "Invalid", f'{crd.kind}.{crd.group} "{name}" is invalid: {text}', causes)
-        rule = self.state.rejections.get((crd.plural, name))
-        if rule:
-            code, message, field_path = rule
-            raise ApiError(code, "BadRequest" if code == 400 else "Invalid",
-                           f'admission webhook "validator.harvesterhci.io" denied the request: {message}',
-                           [{"field": field_path, "message": message}] if field_path else [])
-        if self.webhooks and crd.kind in WIRED:
-            obj = self._webhooks(crd, obj, current)
-        return obj
-
-    def _webhooks(self, crd: Crd, obj: dict, current: dict | None) -> dict:
-        """One write through the oracle: the cluster's objects as its caches, ``obj`` as a
-        CREATE or (over ``current``) an UPDATE; the mutated object back, or the refusal."""
-        meta = obj["metadata"]
-        key = (crd.kind, meta.get("namespace"), meta["name"])
-        existing = [_bare(o) for o in self.state.objects.values() if o.get("kind") in CACHED
-                    and (o.get("kind"), o["metadata"].get("namespace"), o["metadata"]["name"]) != key]
-        body = _bare(obj)
-        if current is not None:
-            existing.append(_bare(current))
-            body = merge_patch_between(_bare(current), body)
-            body.update(apiVersion=obj["apiVersion"], kind=obj["kind"])
-            body.setdefault("metadata", {}).update({k: meta[k] for k in ("name", "namespace") if k in meta})
-        nodes = [{"name": n, "labels": {"network.harvesterhci.io/mgmt": "true"}} for n in self.nodes]
-        request = {"agent": False, "nodes": nodes, "existing": existing, "objects": [body]}
-        proc = subprocess.run([self.webhooks, "-"], input=json.dumps(request), capture_output=True, text=True,
-                              timeout=60)
-        try:
-            result = json.loads(proc.stdout)[0]
-        except (ValueError, IndexError):
-            raise ApiError(500, "InternalError",
-                           f"the simulated webhooks failed (exit {proc.returncode}): {proc.stderr[-500:]}") from None
-        if not result.get("allowed"):
-            message = result.get("message") or "denied"
-            hook = "mutator.harvesterhci.io" if result.get("stage") == "mutator" else "validator.harvesterhci.io"
-            internal = message.startswith("Internal error")
-            raise ApiError(500 if internal else 400, "InternalError" if internal else "BadRequest",
-                           f'admission webhook "{hook}" denied the request: {message}')
-        stored = result.get("object") or obj
-        stored.setdefault("metadata", {}).update({k: meta[k] for k in VOLATILE if k in meta})
-        return stored
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-class _Handler(BaseHTTPRequestHandler):
-    api: SimulatedApi
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms stall each
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def _do(self) -> None:
-        state = self.api.state
-        with state.lock:
-            state.in_flight += 1
-            state.max_in_flight = max(state.max_in_flight, state.in_flight)
-        try:
-            self._serve()
-        finally:
-            with state.lock:
-                state.in_flight -= 1
-
-    def _serve(self) -> None:
-        url = urlparse(self.path)
-        if self.api.latency:
-            time.sleep(self.api.latency)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-            auth = self.headers.get("Authorization", "")
-            if auth == "Bearer bad-token" or (self.api.require_token and not auth):
-                raise ApiError(401, "Unauthorized", "Unauthorized")
-            code, out = self.api.handle(self.command, url.path, parse_qs(url.query), body,
-                                        self.headers.get("Content-Type", ""))
-        except ApiError as exc:
-            code, out = exc.code, exc.body()
-        except ValueError:
-            code, out = 400, ApiError(400, "BadRequest", "the request body is not JSON").body()
-        data = json.dumps(out).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _do

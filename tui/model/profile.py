@@ -14,11 +14,12 @@ from dataclasses import dataclass, replace
 from typing import Union
 
 from tui.model.bond import BOND_MODES
-from tui.model.fields import (
-    ALWAYS, IF_NOT_DEFAULT, IF_TRUTHY, IPV4, MAC, BondOptions, Boolean, Choice, Extra, Integer, Label, Mtu,
-    Password, Release as ReleaseKind, Section, Sections, Selectors, Settings, Strings, Text, Version, keys, spec,
+from tui.model.field_mappings import BondOptions, Extra, Settings
+from tui.model.field_scalars import (
+    IPV4, MAC, Boolean, Choice, Integer, Label, Mtu, Password, Release as ReleaseKind, Strings, Text, Version,
 )
-from tui.model.fields import freeze, thaw  # noqa: F401  (re-exported: users of the model freeze and thaw)
+from tui.model.field_sections import Section, Sections, Selectors
+from tui.model.fields import ALWAYS, IF_NOT_DEFAULT, IF_TRUTHY, keys, spec
 from tui.model.releases import DEFAULT_RELEASE, Release, parse_release
 
 INSTALL_MODES = ("create", "join", "install")
@@ -127,7 +128,7 @@ class VlanUplink:
 
 
 @dataclass(frozen=True)
-class Route:
+class NetworkRoute:
     mode: str = spec(Choice(("auto", "manual")), "auto", help="auto: from DHCP; manual: cidr and gateway")
     dhcp_server: str | None = spec(IPV4, None, help="DHCP server to ask (auto)")
     cidr: str | None = spec(Text("network_cidr"), None, help="the network's CIDR (manual)")
@@ -143,7 +144,7 @@ class Network:
                                        help="default: the vlan section's, else mgmt")
     vlan_id: int | None = spec(Integer(1, 4094, " (omit it for an untagged network)"), None,
                                help="omit it for an untagged network")  # None: untagged
-    route: Route | None = spec(Section(Route, always_built=True), None)
+    route: NetworkRoute | None = spec(Section(NetworkRoute, always_built=True), None)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,6 @@ class Profile:
 # Keys of each section, in the profile's documented order (derived from the table above).
 SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "profile": keys(Profile), "node": keys(Node), "management": keys(Management), "bond": keys(Bond),
-    "ipv4": keys(IPv4), "vlan": keys(VlanUplink), "network": keys(Network), "route": keys(Route),
+    "ipv4": keys(IPv4), "vlan": keys(VlanUplink), "network": keys(Network), "route": keys(NetworkRoute),
     "install": keys(Install), "cluster": keys(Cluster), "match": keys(Match),
 }

@@ -33,6 +33,9 @@ class Resolution:
 
 
 def matches(nic: Nic, m) -> bool:
+    """Whether ``nic`` meets every condition of the match selector ``m``: ``nic`` is any NIC with
+    a name, driver, speed, PCI address and vendor (this node's ``Nic``, a cluster node's
+    ``uplink_plan.NicView``)."""
     if m.driver is not None and nic.driver != m.driver:
         return False
     if m.min_speed is not None and (nic.speed is None or nic.speed < m.min_speed):

@@ -28,6 +28,7 @@ from tui.model import problems as P
 from tui.model.ifnames import LEGACY_VLAN_BRIDGE, bond_name
 from tui.model.inventory import natural_key
 from tui.model.profile import MacSelector, MatchSelector, NameSelector, VlanUplink
+from tui.model.selectors import matches
 
 
 @dataclass(frozen=True)
@@ -90,20 +91,6 @@ def _usable(nic: NicView, own_bond: str) -> bool:
 
 def _facts(nic: NicView) -> tuple[str, int] | None:
     return (nic.driver, nic.speed) if nic.driver and nic.speed else None
-
-
-def _matches(nic: NicView, m) -> bool:
-    from fnmatch import fnmatchcase
-
-    if m.driver is not None and nic.driver != m.driver:
-        return False
-    if m.min_speed is not None and (nic.speed is None or nic.speed < m.min_speed):
-        return False
-    if m.pci is not None and not fnmatchcase(nic.pci or "", m.pci):
-        return False
-    if m.vendor is not None and not fnmatchcase((nic.vendor or "").lower(), m.vendor.lower()):
-        return False
-    return m.name is None or fnmatchcase(nic.name, m.name)
 
 
 def _exact(sel, node: NodeView) -> NicView | None:
@@ -188,7 +175,7 @@ def _resolve_node(view: NodeView, sels, default_names, reference, own: str, desc
             continue
         free = [n for n in usable if n.name not in taken]
         if isinstance(sel, MatchSelector):
-            hit = next((n for n in free if _matches(n, sel.match)), None)
+            hit = next((n for n in free if matches(n, sel.match)), None)
             why = sel.describe()
             miss = f"{sel.describe()}: no usable NIC matches"
             needs_facts = any(getattr(sel.match, k) is not None for k in ("driver", "min_speed", "vendor", "pci"))

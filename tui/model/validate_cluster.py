@@ -53,6 +53,13 @@ def _check_vlan(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     return out
 
 
+def _first_with(seen: dict, key, i: int) -> int | None:
+    """The index of the earlier network with ``key`` (a name or VLAN ID in a namespace), else
+    None; the first with a key is remembered in ``seen``."""
+    first = seen.setdefault(key, i)
+    return first if first != i else None
+
+
 def _check_networks(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     out: list[P.Problem] = []
     rel = profile.release
@@ -64,13 +71,10 @@ def _check_networks(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
     for i, net in enumerate(profile.networks):
         path = f"networks[{i}]"
         cn = profile.network_cluster(net)
-        if net.name:
-            key = (net.namespace, net.name)
-            if key in seen_names:
-                out.append(P.error(f"{path}.name",
-                                   f"'{net.name}' is already used in namespace {net.namespace} by "
-                                   f"networks[{seen_names[key]}]"))
-            seen_names.setdefault(key, i)
+        first = _first_with(seen_names, (net.namespace, net.name), i) if net.name else None
+        if first is not None:
+            out.append(P.error(f"{path}.name",
+                               f"'{net.name}' is already used in namespace {net.namespace} by networks[{first}]"))
         if cn not in provided:
             if rel.legacy:
                 out.append(P.error(f"{path}.cluster_network",
@@ -88,12 +92,11 @@ def _check_networks(profile: Profile, bad: frozenset[str]) -> list[P.Problem]:
                 out.append(P.error(f"{path}.route",
                                    "an untagged network has no route settings; give a vlan_id or remove route"))
         elif rel.legacy:
-            key = (net.namespace, net.vlan_id)
-            if key in seen_vids:
+            first = _first_with(seen_vids, (net.namespace, net.vlan_id), i)
+            if first is not None:
                 out.append(P.error(f"{path}.vlan_id",
                                    f"VLAN ID {net.vlan_id} is already allocated in namespace {net.namespace} by "
-                                   f"networks[{seen_vids[key]}] (v1.0 allows one network per VLAN and namespace)"))
-            seen_vids.setdefault(key, i)
+                                   f"networks[{first}] (v1.0 allows one network per VLAN and namespace)"))
         out += _check_route(net.route, f"{path}.route", bad)
     return out
 

@@ -7,7 +7,8 @@ from tui.model import formats as F
 
 from tui.model import harvester_settings as S
 from tui.model import problems as P
-from tui.model.profile import Profile, thaw
+from tui.model.field_mappings import thaw
+from tui.model.profile import Profile
 
 # Keys the profile models: setting them through install.extra would fight the profile.
 OWNED = {
@@ -51,8 +52,8 @@ def check_install(profile: Profile, bad: frozenset[str], automatic: bool = True)
         if ins.password == "":
             out.append(P.error(f"{p}.password", "the password is empty"))
         elif ins.password.startswith("$") and not ins.password.startswith("$6$"):
-            out.append(P.error(f"{p}.password",
-                               "only SHA-512 crypt hashes ($6$…) pass through; give the plain password or a $6$ hash"))
+            out.append(P.error(f"{p}.password", "only SHA-512 crypt hashes ($6$…) pass through; "
+                               "give the plain password or a $6$ hash"))
     out += _check_vip(profile, bad)
     if ins.role is not None and ins.mode == "create" and ins.role not in ("default", "management"):
         out.append(P.error(f"{p}.role", f"the first node of a cluster cannot be a {ins.role} node"))

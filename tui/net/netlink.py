@@ -142,7 +142,8 @@ def missing_kernel_features(kinds=frozenset({"bond", "bridge", "vlan"})) -> list
     vlan) this kernel lacks: tried on throw-away links, before anything changes."""
     missing = []
     with IPRoute() as ipr:
-        for kind, what, extra in (("bond", "bonding", {}), ("bridge", "bridge VLAN filtering", {"br_vlan_filtering": 1})):
+        probes = (("bond", "bonding", {}), ("bridge", "bridge VLAN filtering", {"br_vlan_filtering": 1}))
+        for kind, what, extra in probes:
             if kind not in kinds and not (kind == "bridge" and "vlan" in kinds):
                 continue
             name = f"hns-probe{os.getpid() % 10000}"

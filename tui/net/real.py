@@ -29,7 +29,7 @@ class RealHost:
         self.journal = Journal(run_dir())
 
     def arm_timer(self, token: str) -> tuple[int, int | None]:
-        from tui.net.apply import start_timer
+        from tui.net.transaction import start_timer
 
         return start_timer(self.journal, token)
 

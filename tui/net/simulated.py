@@ -59,7 +59,8 @@ class SimulatedHost:
     @classmethod
     def demo(cls, delay: float = 0.15) -> "SimulatedHost":
         links = tuple(Link(n.name, None, n.operstate == "up", n.mtu) for n in DEMO_NICS)
-        state = HostState(links, (("eno1", "10.0.0.11/24"),), (KernelRoute("default", "10.0.0.1", "eno1"),)).normalized()
+        routes = (KernelRoute("default", "10.0.0.1", "eno1"),)
+        state = HostState(links, (("eno1", "10.0.0.11/24"),), routes).normalized()
         return cls(DEMO_NICS, state, delay)
 
     def inventory(self, include_virtual: bool = False) -> Inventory:
@@ -73,8 +74,9 @@ class SimulatedHost:
         if include_virtual:
             for link in self.state.links:
                 if link.kind:
-                    nics.append(Nic(link.name, None, None, "up" if link.up else "down", mtu=link.mtu, master=link.master,
-                                    ipv4=tuple(c for d, c in self.state.addresses if d == link.name), physical=False, kind=link.kind))
+                    ipv4 = tuple(c for d, c in self.state.addresses if d == link.name)
+                    nics.append(Nic(link.name, None, None, "up" if link.up else "down", mtu=link.mtu,
+                                    master=link.master, ipv4=ipv4, physical=False, kind=link.kind))
         return Inventory(tuple(nics), "demo-node", "simulated")
 
     def snapshot(self) -> HostState:
@@ -121,11 +123,13 @@ class SimulatedHost:
             case "nomaster":
                 s = with_link(s, replace(link, master=None, vlans=None))
             case "master":
-                s = with_link(s, replace(link, master=a[0], vlans=((1, True, True),) if s.link(a[0]).kind == "bridge" else None))
+                vlans = ((1, True, True),) if s.link(a[0]).kind == "bridge" else None
+                s = with_link(s, replace(link, master=a[0], vlans=vlans))
             case "mtu":
                 s = with_link(s, replace(link, mtu=a[0]))
             case "link-add":
-                s = with_link(s, Link(step.dev, a[0], False, 1500, None, a[1], ((1, True, True),) if a[0] == "bridge" else None))
+                vlans = ((1, True, True),) if a[0] == "bridge" else None
+                s = with_link(s, Link(step.dev, a[0], False, 1500, None, a[1], vlans))
             case "link-attrs":
                 s = with_link(s, replace(link, attrs=tuple(sorted({**dict(link.attrs), **dict(a[0])}.items()))))
             case "vlans":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from tui.model.ifnames import LEGACY_VLAN_BRIDGE, bridge_name
-from tui.model.kube_objects import Obj, bounded_name, merge_patch  # noqa: F401  (merge_patch: re-exported)
+from tui.model.kube_objects import Obj, bounded_name
 from tui.model.profile import Network, Profile, VlanUplink
 
 NET_GROUP, NAD_GROUP, SETTING_GROUP = "network.harvesterhci.io", "k8s.cni.cncf.io", "harvesterhci.io"

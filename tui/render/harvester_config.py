@@ -10,7 +10,8 @@ from __future__ import annotations
 from tui.model import formats as F
 
 from tui.model import harvester_settings as S
-from tui.model.profile import Bond, Profile, thaw
+from tui.model.field_mappings import thaw
+from tui.model.profile import Bond, Profile
 from tui.model.selectors import ResolvedNic
 from tui.render.password import hash_password
 

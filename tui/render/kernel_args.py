@@ -16,8 +16,8 @@ The arguments always start an automatic install, which the installer refuses wit
 from __future__ import annotations
 
 from tui.model import formats as F
-
 from tui.model import problems as P
+from tui.model.dotted import ABSENT, lookup
 from tui.model.profile import Profile
 from tui.model.releases import Release, parse_release
 from tui.model.selectors import ResolvedNic
@@ -123,18 +123,9 @@ def render_cmdline(
         harvester_args, flat_problems = flatten(config, release=profile.release)
         problems += flat_problems
         args += harvester_args
-        present = [k for k in SECRET_KEYS if _has(config, k)]
+        present = [k for k in SECRET_KEYS if lookup(config, k, ABSENT) is not ABSENT]
         if present:
             problems.append(P.warning("install",
                                       f"{' and '.join(present)} appear on the kernel command line (readable in "
                                       "/proc/cmdline); prefer --config-url"))
     return " ".join(args), problems
-
-
-def _has(cfg: dict, dotted: str) -> bool:
-    node = cfg
-    for key in dotted.split("."):
-        if not isinstance(node, dict) or key not in node:
-            return False
-        node = node[key]
-    return True

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from tui.model.dotted import lookup
+
 
 def from_node(data: dict, inventory, state) -> dict[str, object]:
     """Path -> value for what the node has now and ``data`` (the draft) does not."""
@@ -32,15 +34,7 @@ def from_node(data: dict, inventory, state) -> dict[str, object]:
         elif cidr:
             out.update({"management.ipv4.method": "static", "management.ipv4.address": cidr,
                         "management.ipv4.gateway": default.gateway})
-    has_ipv4 = _get(data, "management.ipv4") is not None  # a loaded method keeps its own fields
-    return {path: value for path, value in out.items() if value is not None and _get(data, path) is None
+    has_ipv4 = lookup(data, "management.ipv4") is not None  # a loaded method keeps its own fields
+    return {path: value for path, value in out.items() if value is not None and lookup(data, path) is None
             and not (has_ipv4 and path.startswith("management.ipv4."))}
 
-
-def _get(data: dict, path: str):
-    node = data
-    for key in path.split("."):
-        if not isinstance(node, dict) or key not in node:
-            return None
-        node = node[key]
-    return node

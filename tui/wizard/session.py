@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
+from tui.wizard.cluster_intents import ClusterIntents
+from tui.wizard.confirmation import Confirmation, ssh_losses
 from tui.wizard.draft import Draft
 from tui.wizard.outcome import Result
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Session:
+class Session(ClusterIntents):
     host: object
     out_dir: str
     draft: Draft = field(default_factory=Draft)
@@ -67,7 +69,7 @@ class Session:
         return self.host.probe_dhcp(ifname, vlan, timeout)
 
     def plan_steps(self) -> list:
-        from tui.net.apply import prepare
+        from tui.net.transaction import prepare
 
         target = self._target()
         return prepare(self.host.snapshot(), target)[2] if target else []
@@ -99,9 +101,9 @@ class Session:
     def apply_network(self, report, confirm_timeout: float = 60.0):
         """Apply, verified; the change stays pending until ``keep()`` (or reverts)."""
         from tui.model.outcome import Outcome
-        from tui.net.apply import apply
         from tui.net.journal import JournalError
         from tui.net.lock import Busy, exclusive
+        from tui.net.transaction import apply
 
         self.result.network = "applying"
         try:
@@ -140,8 +142,8 @@ class Session:
         return lines[:1] if out.ok and out.pending_until is not None else lines
 
     def keep(self) -> bool:
-        from tui.net.apply import confirm_pending
         from tui.net.lock import exclusive
+        from tui.net.transaction import confirm_pending
 
         self.pending_until = None
         self.result.network = "kept"
@@ -151,8 +153,8 @@ class Session:
     def revert(self, report) -> tuple[str, ...]:
         """Restore the checkpoint of the pending apply now; the words of the rollback."""
         from tui.model.outcome import restore_verdict
-        from tui.net.apply import rollback_pending
         from tui.net.lock import exclusive
+        from tui.net.transaction import rollback_pending
 
         self.pending_until = None
         with exclusive(self.host.journal, "wizard revert", wait=10.0):
@@ -160,47 +162,6 @@ class Session:
         self.result.network = "restore failed" if left else "reverted"
         self.result.address = None
         return restore_verdict(left, self.host.journal.path if left else None).lines
-
-    # ---- the cluster -------------------------------------------------------------------------
-    def cluster(self):
-        """The connected cluster, or None (with ``cluster_error`` saying why)."""
-        if self._cluster is None and self.connect_cluster is not None and self.cluster_error is None:
-            from tui.kube.cluster import ClusterError
-
-            try:
-                self._cluster = self.connect_cluster()
-                self._cluster.dialect()
-            except ClusterError as exc:
-                self._cluster, self.cluster_error = None, str(exc)
-        return self._cluster
-
-    def nic_presence(self) -> dict[str, str]:
-        """NIC name -> "2/3 nodes (66.67 %)" when a cluster is reachable."""
-        from tui.kube.profile_apply import nic_presence
-
-        cluster = self.cluster()
-        if cluster is None:
-            return {}
-        return {n: f"{c}/{t} nodes ({p:.2f} %)" for n, c, t, p in nic_presence(cluster)}
-
-    def uplink_table(self) -> list[str]:
-        """``vlan.scope: cluster`` (issue 15): the per-node uplink table — node, NICs chosen,
-        status, why — from the cluster's view of every node's NICs; or why there is none."""
-        from tui.kube.cluster import ClusterError
-        from tui.kube.profile_apply import plan_for
-        from tui.render.cluster_vlan import node_table
-
-        profile = self.draft.loaded().profile
-        if profile is None or profile.vlan is None or not profile.vlan.cluster_scope:
-            return []
-        cluster = self.cluster()
-        if cluster is None:
-            return [f"no cluster ({self.cluster_error or 'not configured'}): the uplinks are resolved at apply"]
-        try:
-            _objs, _problems, plan = plan_for(cluster, profile, self.inventory())
-        except ClusterError as exc:
-            return [f"cluster: {exc}"]
-        return node_table(plan) if plan is not None else []
 
     def load_profile(self, path: str) -> "list[P.Problem]":
         """Load the profile at ``path`` into the draft (the welcome step's "Load a profile");
@@ -213,116 +174,6 @@ class Session:
         self.draft = Draft.from_profile(loaded)
         return []
 
-    def cluster_problems(self) -> "list[P.Problem]":
-        """The profile's cluster side against the cluster's state — the checks ``cluster plan``
-        runs (tui/kube/preflight.py), before anything is written; [] without a cluster side."""
-        from tui.kube.cluster import ClusterError
-        from tui.kube.profile_apply import has_cluster_side, objects_for
-        from tui.model import problems as P
-
-        profile = self.draft.loaded().profile
-        if profile is None or not has_cluster_side(profile) or self.cluster() is None:
-            return []
-        try:
-            return objects_for(self.cluster(), profile, self.inventory())[1]
-        except ClusterError as exc:
-            return [P.warning("cluster", f"not checked against the cluster: {exc}")]
-
-    def apply_cluster(self, report, wait: float = 60.0) -> bool:
-        """Apply the profile's cluster side; False when something failed (reported)."""
-        from tui.kube.cluster import ClusterError
-        from tui.kube.profile_apply import apply_planned, has_cluster_side
-
-        profile = self.draft.loaded().profile
-        if profile is None or not has_cluster_side(profile):
-            self.result.cluster = "none"
-            return True
-        check = self.check_cluster()
-        if check.error:
-            report(f"cluster: skipped ({check.error})")
-            self.result.cluster, self.result.notes = "skipped", [f"not sent: {check.error}"]
-            return False
-        for p in check.problems:
-            report(p.line())
-        try:  # the rules cluster apply and run follow too (tui/kube/profile_apply.py)
-            out = apply_planned(self.cluster(), check.objs, check.problems, check.uplinks, wait,
-                                report=lambda t: report(f"cluster: {t}"))
-        except ClusterError as exc:
-            report(f"cluster: error: {exc}")
-            self.result.cluster, self.result.notes = "not complete", [f"cluster error: {exc}"]
-            return False
-        if out.changes is None:  # refused before any write
-            self.result.cluster = "skipped"
-            self.result.notes = [p.line() for p in check.problems if p.is_error]
-            return False
-        states = out.states or []
-        late = [s.node for s in states if not s.ready]
-        notes = [f"not ready: {', '.join(late)}"] if late else []
-        no_node = any(o.plural == "vlanconfigs" for o in check.objs) and not any(
-            not s.node.startswith("clusternetwork/") for s in states)
-        if no_node:
-            notes.append("no node took the uplink: the VlanConfig matches no node of the cluster")
-        notes += [p.line() for p in check.problems if not p.is_error]
-        self.result.cluster = "not complete" if late or no_node or not out.ok else "done"
-        self.result.notes = notes
-        return self.result.cluster == "done"
-
-    # ---- checks before anything changes ------------------------------------------------------
-    def _key(self) -> str:
-        import json
-
-        return json.dumps(self.draft.data, sort_keys=True, default=str)
-
-    def last_cluster_check(self) -> "ClusterCheck | None":
-        """The cluster check of the current draft, if one was run (no network here)."""
-        return self._checked[1] if self._checked and self._checked[0] == self._key() else None
-
-    def check_cluster(self) -> "ClusterCheck":
-        """Checks the profile's cluster side against the cluster (blocks: call from a worker):
-        NICs in two places, a VlanConfig matching no node, the release the cluster runs, the
-        uplink NICs missing on some nodes; and what would be created or patched."""
-        from tui.kube.cluster import ClusterError
-        from tui.kube.profile_apply import has_cluster_side
-
-        key = self._key()
-        if self._checked and self._checked[0] == key:
-            return self._checked[1]
-        check = ClusterCheck()
-        profile = self.draft.loaded().profile
-        if profile is None or not has_cluster_side(profile):
-            check.needed = False
-        elif self.cluster() is None:
-            check.error = self.cluster_error or "no cluster configured"
-            check.problems = [_warning("cluster", f"no cluster reachable ({check.error}): the cluster objects "
-                                       "cannot be checked or sent")]
-        else:
-            try:
-                check = self._check_against(self.cluster(), profile)
-            except ClusterError as exc:
-                check.error = str(exc)
-                check.problems = [_warning("cluster", f"the cluster check failed: {exc}")]
-        self._checked = (key, check)
-        return check
-
-    def _check_against(self, cluster, profile) -> "ClusterCheck":
-        from tui.kube import writes as A
-        from tui.kube.profile_apply import nic_presence, plan_for
-
-        objs, problems, uplinks = plan_for(cluster, profile, self.inventory())
-        chosen = [s.get("name") for s in self.draft.get("vlan.interfaces", []) if s.get("name")]
-        counts = {n: (c, t) for n, c, t, _ in nic_presence(cluster)}
-        total = max((t for _, t in counts.values()), default=0)
-        for nic in chosen:
-            have = counts.get(nic, (0, total))[0]
-            if total and have < total:
-                problems.append(_warning("vlan.interfaces", f"{nic} is free on {have} of {total} cluster nodes only"))
-        changes = []
-        if not any(p.is_error for p in problems):
-            for ch in A.plan(cluster, objs):
-                verb = {"create": "create", "update": "patch", "unchanged": "keep"}[ch.action]
-                changes.append(f"{verb} {ch.obj.ref}" + (f" ({', '.join(ch.fields[:3])})" if ch.fields else ""))
-        return ClusterCheck(objs=objs, problems=problems, changes=changes, uplinks=uplinks)
-
     def confirmation(self) -> "Confirmation":
         """Everything Apply will do, for the page that asks before it (blocks: a worker)."""
         c = Confirmation(files=self.files_to_write())
@@ -330,7 +181,7 @@ class Session:
             check = self.check_cluster()
             target = self._target()
             if target is not None:
-                from tui.net.apply import prepare
+                from tui.net.transaction import prepare
 
                 steps = prepare(self.host.snapshot(), target)[2]
                 c.host = ssh_losses(self.inventory(), steps) + [s.describe() for s in steps]
@@ -396,57 +247,6 @@ class Session:
         self.result.written = list(self.written)
         self.result.install_config = self.install_config
         return self.written
-
-
-@dataclass
-class ClusterCheck:
-    needed: bool = True  # False: the profile has no cluster side
-    objs: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)  # "create clusternetworks/data", "patch ..."
-    error: str | None = None  # the cluster could not be reached or asked
-    uplinks: object = None  # vlan.scope cluster: the per-node uplink plan (tui.model.uplink_plan)
-
-
-@dataclass
-class Confirmation:
-    host: list[str] = field(default_factory=list)
-    cluster: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = ["On this node:"] + [f"  {x}" for x in self.host]
-        if self.cluster:
-            out += ["In the cluster:"] + [f"  {x}" for x in self.cluster]
-        out += ["Files written:"] + [f"  {x}" for x in self.files]
-        if self.warnings:
-            out += ["Warnings:"] + [f"  warning: {x}" for x in self.warnings]
-        if self.errors:
-            out += ["Errors (Apply is refused):"] + [f"  error: {x}" for x in self.errors]
-        return out
-
-
-def ssh_losses(inventory, steps) -> list[str]:
-    """"eno1 - your SSH session - loses 10.0.0.11/24" for each address of the NIC carrying
-    this SSH session that a step takes away (ASCII dashes: the console font)."""
-    out = []
-    for nic in inventory.physical():
-        if not nic.ssh_session:
-            continue
-        touched = [s for s in steps if s.dev == nic.name and s.op in ("addr-del", "master", "link-del", "link-down")]
-        lost = [s.args[0] for s in touched if s.op == "addr-del"] or (list(nic.ipv4) if touched else [])
-        out += [f"{nic.name} - your SSH session - loses {cidr}" for cidr in lost]
-        out += [f"{nic.name} - your SSH session - loses the default route via {s.args[1]}"
-                for s in steps if s.dev == nic.name and s.op == "route-del" and s.args[0] == "default"]
-    return out
-
-
-def _warning(path: str, message: str):
-    from tui.model import problems as P
-
-    return P.warning(path, message)
 
 
 SECRET_KEYS = ("token", "password")

@@ -34,7 +34,7 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Step:
+class WizardStep:
     key: str
     title: str
     prefixes: tuple[str, ...]  # problems at or under these paths are fixed on this step
@@ -95,29 +95,29 @@ def _create(d) -> bool:
     return d.get("install.mode", "create") == "create"
 
 
-STEPS: tuple[Step, ...] = (
-    Step("welcome", "Welcome", ()),
-    Step("nics", "Management NICs", ("management", "management.interfaces")),
-    Step("bond", "Bond", ("management.bond",), _bond_fields("management")),
-    Step("vlan", "VLAN and MTU", ("management.vlan_id", "management.mtu"), (
+STEPS: tuple[WizardStep, ...] = (
+    WizardStep("welcome", "Welcome", ()),
+    WizardStep("nics", "Management NICs", ("management", "management.interfaces")),
+    WizardStep("bond", "Bond", ("management.bond",), _bond_fields("management")),
+    WizardStep("vlan", "VLAN and MTU", ("management.vlan_id", "management.mtu"), (
         Field("management.vlan_id", "Management VLAN ID", "int", placeholder="(empty: untagged)",
               help="0 or 1: untagged; 2-4094: the node IP goes on mgmt-br.<id>"),
         Field("management.mtu", "MTU", "int", placeholder="(empty: 1500)", help="0: the default (1500); 576-9000"),
     )),
-    Step("ipv4", "IPv4", ("management.ipv4",), (
+    WizardStep("ipv4", "IPv4", ("management.ipv4",), (
         Field("management.ipv4.method", "Method", "select", ("dhcp", "static")),
         Field("management.ipv4.address", "Address (CIDR)", when=_static, placeholder="(required)",
               help="e.g. 10.0.100.11/24"),
         Field("management.ipv4.gateway", "Gateway", when=_static),
     )),
-    Step("node", "Node", ("node",), (
+    WizardStep("node", "Node", ("node",), (
         Field("node.hostname", "Hostname", placeholder="(required)"),
         Field("node.dns", "DNS servers", "list", help="comma separated"),
         Field("node.ntp", "NTP servers", "list", help="comma separated"),
     )),
-    Step("uplink", "Default VLAN NIC", ("vlan",)),
-    Step("networks", "VM networks", ("networks",)),
-    Step("install", "Install", ("install", "harvester"), (
+    WizardStep("uplink", "Default VLAN NIC", ("vlan",)),
+    WizardStep("networks", "VM networks", ("networks",)),
+    WizardStep("install", "Install", ("install", "harvester"), (
         Field("install.mode", "Mode", "select", ("create", "join", "install"),
               help="create: the first node; join: add to a cluster; install: only install"),
         Field("harvester", "Harvester release", "select", RELEASES, default=DEFAULT_RELEASE,
@@ -134,18 +134,18 @@ STEPS: tuple[Step, ...] = (
         Field("install.password_again", "Password (again)", "again", help="the same password once more"),
         Field("install.ssh_authorized_keys", "SSH keys", "lines"),
     ), install_only=True),
-    Step("review", "Review", ()),
-    Step("confirm", "Confirm", ()),
-    Step("apply", "Apply", ()),
-    Step("done", "Done", ()),
+    WizardStep("review", "Review", ()),
+    WizardStep("confirm", "Confirm", ()),
+    WizardStep("apply", "Apply", ()),
+    WizardStep("done", "Done", ()),
 )
 
 
-def step_order(install_config: bool) -> list[Step]:
+def step_order(install_config: bool) -> list[WizardStep]:
     return [s for s in STEPS if install_config or not s.install_only]
 
 
-def step_for_path(path: str, install_config: bool) -> Step | None:
+def step_for_path(path: str, install_config: bool) -> WizardStep | None:
     """The step where a problem at ``path`` is fixed (the longest matching prefix)."""
     best, length = None, -1
     for s in step_order(install_config):
