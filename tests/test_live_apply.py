@@ -339,8 +339,6 @@ TIMER_CASES = [
 
 @pytest.mark.parametrize("state,alive,passed,mine,restored", TIMER_CASES)
 def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, mine, restored):
-    from dataclasses import replace
-
     from tui.net.transaction import revert_when_due
 
     host = SimulatedHost.demo(delay=0)

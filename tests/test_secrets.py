@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tui.model.dump import dump_profile
 from tui.model.load import load_data, load_text
 
 ROOT = Path(__file__).resolve().parent.parent

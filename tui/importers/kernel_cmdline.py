@@ -1,7 +1,7 @@
 """The ``harvester.*`` kernel arguments, read as Harvester's installer reads them.
 
 Two stages, as in the installer (checked input by input against its own code in
-tests/test_conformance_installer.py):
+tests/test_conformance_cmdline_parser.py):
 
 1. ``ParseCmdLine`` (pkg/util/cmdline.go): arguments are found with the installer's pattern
    (a fully quoted argument, ``key="quoted value"``, or a bare token; separators are Go's

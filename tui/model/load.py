@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tui.model import problems as P
 from tui.model.fields import load_section
-from tui.model.profile import INSTALL_MODES, ROLES, SECTION_KEYS, VIP_MODES, Profile  # noqa: F401 (re-exported)
+from tui.model.profile import SECTION_KEYS, Profile
 from tui.model.reader import Reader
 from tui.model.yamlsafe import load_yaml
 

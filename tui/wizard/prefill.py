@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 
 from tui.model.dotted import lookup
+from tui.model.ifnames import MGMT_BOND, MGMT_BRIDGE
 
 
 def from_node(data: dict, inventory, state) -> dict[str, object]:
     """Path -> value for what the node has now and ``data`` (the draft) does not."""
     out: dict[str, object] = {}
     default = next((r for r in state.routes if r.dst == "default"), None)
-    nics = [n for n in inventory.physical() if n.master == "mgmt-bo"]
+    nics = [n for n in inventory.physical() if n.master == MGMT_BOND]
     if not nics and default:
         nics = [n for n in inventory.physical() if n.name == default.dev]
     if inventory.hostname:
@@ -22,7 +23,7 @@ def from_node(data: dict, inventory, state) -> dict[str, object]:
     if nics:
         out["management.interfaces"] = [{"name": n.name, **({"mac": n.hw_addr} if n.hw_addr else {})} for n in nics]
     if default:
-        m = re.fullmatch(r"mgmt-br\.(\d+)", default.dev)
+        m = re.fullmatch(re.escape(MGMT_BRIDGE) + r"\.(\d+)", default.dev)
         if m:
             out["management.vlan_id"] = int(m.group(1))
         link = state.link(default.dev)

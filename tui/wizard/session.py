@@ -86,8 +86,7 @@ class Session(ClusterIntents):
 
     def rendered_config(self, for_screen: bool = False) -> str:
         """The Harvester config; ``for_screen`` masks the token and the password."""
-        import copy
-
+        from tui.render.masking import mask_data
         from tui.render.node import CONFIG_NAME, render_node
         from tui.render.yaml_out import dump
 
@@ -96,7 +95,7 @@ class Session(ClusterIntents):
             return ""
         if not for_screen:
             return r.files.get(CONFIG_NAME, "")
-        return dump(_masked(copy.deepcopy(r.config)))
+        return dump(mask_data(r.config))
 
     def apply_network(self, report, confirm_timeout: float = 60.0):
         """Apply, verified; the change stays pending until ``keep()`` (or reverts)."""
@@ -247,17 +246,6 @@ class Session(ClusterIntents):
         self.result.written = list(self.written)
         self.result.install_config = self.install_config
         return self.written
-
-
-SECRET_KEYS = ("token", "password")
-
-
-def _masked(data):
-    if isinstance(data, dict):
-        return {k: ("********" if k in SECRET_KEYS and v else _masked(v)) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_masked(v) for v in data]
-    return data
 
 
 def default_out_dir() -> str:

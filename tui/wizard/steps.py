@@ -78,7 +78,7 @@ def _bond_fields(base: str) -> tuple[Field, ...]:
 
 
 def _roles() -> tuple[str, ...]:
-    from tui.model.load import ROLES  # (loaded on first use: the first screen does not wait for it)
+    from tui.model.profile import ROLES  # (loaded on first use: the first screen does not wait for it)
 
     return ROLES
 
