@@ -462,3 +462,53 @@ def test_the_log_file_never_blocks_or_follows_and_is_0600(tmp_path, name, make, 
         assert oct(st.st_mode & 0o777) == "0o600" and "hello" in open(path).read()
     else:
         assert os.lstat(path).st_mode == kind
+
+
+# ---- keep/confirm says what happened -----------------------------------------------------
+def _timer_restored(host, left):
+    host.journal.clear()
+    host.journal.record_revert(time.time(), left)
+
+
+def _restore_failed(host, left):
+    from dataclasses import replace
+
+    host.journal.write(replace(host.journal.read(), state="failed", deadline=None))
+
+
+KEEPS = [
+    # (what happened before Keep/confirm, exit code, network afterwards, words)
+    (lambda host: None, 0, "kept", "confirmed: the change stays"),
+    (lambda host: _timer_restored(host, []), 1, "reverted", "too late: the revert timer already restored"),
+    (lambda host: _timer_restored(host, ["br0 should not exist"]), 1, "restore failed", "br0 should not exist"),
+    (lambda host: _restore_failed(host, None), 1, "restore failed", "run 'harvester-netsetup rollback'"),
+]
+
+
+@pytest.mark.parametrize("before,code,network,words", KEEPS)
+def test_confirm_and_the_wizards_keep_say_when_the_timer_came_first(before, code, network, words):
+    """The wizard's Keep said "kept: the change stays" (and exit 0) after the revert timer had
+    already restored the old network; confirm and Keep share one rule."""
+    from tui.commands.pending import _confirm
+    from tui.wizard.draft import Draft
+    from tui.wizard.session import Session
+
+    for who in ("confirm", "wizard"):
+        host = SimulatedHost.demo(delay=0)
+        s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
+        assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+        before(host)
+        if who == "wizard":
+            lines = s.keep()
+            assert s.result.network == network, who
+        else:
+            import io
+            from contextlib import redirect_stderr
+
+            err = io.StringIO()
+            with redirect_stderr(err):
+                assert _confirm(host) == code
+            lines = tuple(err.getvalue().splitlines())
+        assert any(words in line for line in lines), (who, lines)
+        assert not code or not any("the change stays" in line for line in lines), (who, lines)
+        host.close()

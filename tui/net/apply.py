@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 Report = Callable[[str, str], None]  # (event, text): step | verify | probe | restore | info
 POLL = 0.1  # the revert timer's poll interval (seconds)
 
-__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "rollback_pending", "revert_when_due"]
+__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "confirm_now", "rollback_pending", "revert_when_due"]
 
 
 def _quiet(event: str, text: str) -> None:
@@ -299,6 +299,18 @@ def confirm_pending(journal: J.Journal) -> J.Entry | None:
     stop_timer(entry)
     log.info("confirmed: the change stays")
     return entry
+
+
+def confirm_now(journal: J.Journal):
+    """``confirm`` and the wizard's Keep: keep a pending change, or say why not (the revert
+    timer came first, a restore failed), in the one verdict's words."""
+    from tui.model.outcome import confirm_verdict
+
+    entry = journal.read()
+    kept = entry is not None and entry.state == "pending" and confirm_pending(journal) is not None
+    revert = journal.last_revert() if entry is None else None
+    when = time.strftime("%H:%M:%S", time.localtime(revert.at)) if revert else ""
+    return confirm_verdict(None if entry is None else entry.state, kept, revert and revert.left, when, journal.path)
 
 
 def rollback_pending(host, report: Report = _quiet) -> list[str] | None:

@@ -139,14 +139,24 @@ class Session:
         lines = verdict(out).lines
         return lines[:1] if out.ok and out.pending_until is not None else lines
 
-    def keep(self) -> bool:
-        from tui.net.apply import confirm_pending
-        from tui.net.lock import exclusive
+    def keep(self) -> tuple[str, ...]:
+        """Keep the pending change, or say why it is gone (the revert timer came first): the
+        words of ``confirm``."""
+        from tui.net.apply import confirm_now
+        from tui.net.journal import JournalError
+        from tui.net.lock import Busy, exclusive
 
         self.pending_until = None
-        self.result.network = "kept"
-        with exclusive(self.host.journal, "wizard confirm", wait=10.0):
-            return confirm_pending(self.host.journal) is not None
+        try:
+            with exclusive(self.host.journal, "wizard confirm", wait=10.0):
+                v = confirm_now(self.host.journal)
+        except (Busy, JournalError) as exc:
+            self.result.network = "restore failed"
+            return (f"error: {exc}",)
+        self.result.network = v.network
+        if v.network != "kept":
+            self.result.address = None
+        return v.lines
 
     def revert(self, report) -> tuple[str, ...]:
         """Restore the checkpoint of the pending apply now; the words of the rollback."""
