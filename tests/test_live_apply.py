@@ -512,3 +512,56 @@ def test_confirm_and_the_wizards_keep_say_when_the_timer_came_first(before, code
         assert any(words in line for line in lines), (who, lines)
         assert not code or not any("the change stays" in line for line in lines), (who, lines)
         host.close()
+
+
+# ---- a refused apply says why in the log, and suggests only what works ----------------------
+class Refusing(SimulatedHost):
+    def __init__(self, why):
+        demo = SimulatedHost.demo(delay=0)
+        super().__init__(demo.nics, demo.snapshot(), 0)
+        self.why = why
+
+    def arm_timer(self, token):
+        if self.why == "timer":
+            raise OSError("no fork")
+        return None
+
+    def missing_features(self, kinds):
+        return ["bonding"] if self.why == "kernel" else []
+
+
+def _record(state):
+    def make(host):
+        _, checkpoint, _ = prepare(host.snapshot(), target_for(host))
+        host.journal.write(J.Entry(state, os.getpid(), checkpoint, 1e10 if state == "pending" else None))
+    return make
+
+
+REFUSALS = [
+    # (why, before the apply, ssh ip, words in the error (and the log), words that must not be in the error)
+    ("kernel", None, None, "this kernel lacks bonding", None),
+    ("timer", None, None, "cannot start the revert timer", None),
+    ("ssh", None, "10.0.0.11", "would cut this SSH session", None),
+    ("recorded", _record("failed"), None, "an apply whose restore failed is recorded", "confirm"),
+    ("recorded", _record("applying"), None, "an interrupted apply is recorded", "confirm"),
+    ("recorded", _record("pending"), None, "(or 'confirm') first", None),
+]
+
+
+@pytest.mark.parametrize("why,before,ssh,words,never", REFUSALS)
+def test_a_refused_apply_is_logged_and_suggests_only_what_works(why, before, ssh, words, never):
+    """A night-time rollout refused before any change left only "apply: N steps planned" in
+    the log; `confirm` was suggested for journals it refuses (failed, interrupted)."""
+    from tui.net.logfile import NAME
+
+    host = Refusing(why)
+    if before:
+        before(host)
+    target = target_for(host)
+    with exclusive(host.journal, "apply"):
+        out = apply(host, target, ssh_ip=ssh)
+    assert not out.ok and not out.started and words in out.error, out.error
+    assert never is None or never not in out.error, out.error
+    log = open(os.path.join(host.journal.dir, NAME)).read()
+    assert out.error in log, log
+    host.close()

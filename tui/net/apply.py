@@ -149,11 +149,19 @@ def recorded_apply(journal: J.Journal) -> str | None:
         return None
     what = {"applying": "an interrupted apply", "pending": "a pending apply",
             "failed": "an apply whose restore failed"}[recorded.state]
-    return f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback' (or 'confirm') first"
+    also = " (or 'confirm')" if recorded.state == "pending" else ""  # confirm refuses the others
+    return f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback'{also} first"
 
 
 def apply(host, target: Target, *, confirm_timeout: float | None = None, report: Report = _quiet,
           ssh_ip: str | None = None) -> Outcome:
+    out = _apply(host, target, confirm_timeout=confirm_timeout, report=report, ssh_ip=ssh_ip)
+    if not out.ok and not out.started:  # refused before any change: the log says why too
+        log.error("apply refused: %s", out.error)
+    return out
+
+
+def _apply(host, target: Target, *, confirm_timeout: float | None, report: Report, ssh_ip: str | None) -> Outcome:
     from tui.net.errors import HostUnsupported
     from tui.net.rtnl_dump import DumpInterrupted
 
@@ -196,7 +204,6 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
         except (OSError, J.JournalError) as exc:
             journal.clear()
             out.error = f"cannot write the journal ({exc}): nothing was changed"
-            log.error("apply: %s", out.error)
             return out
         armed = True
     finally:
