@@ -565,3 +565,29 @@ def test_a_refused_apply_is_logged_and_suggests_only_what_works(why, before, ssh
     log = open(os.path.join(host.journal.dir, NAME)).read()
     assert out.error in log, log
     host.close()
+
+
+GROUP_WRITABLE = [
+    # (what is group-writable, the path the error names)
+    ("the journal", lambda host: (_valid(host), os.chmod(host.journal.path, 0o620)), "journal.json"),
+    ("the run dir", lambda host: (_valid(host), os.chmod(host.journal.dir, 0o770)), ""),
+]
+
+
+@pytest.mark.parametrize("name,make,leaf", GROUP_WRITABLE, ids=[g[0] for g in GROUP_WRITABLE])
+def test_a_group_writable_journal_or_run_dir_is_refused(name, make, leaf):
+    """A group member could forge the journal (what gets restored, which PID is signalled):
+    as untrusted as a world-writable one."""
+    host = SimulatedHost.demo(delay=0)
+    make(host)
+    path = os.path.join(host.journal.dir, leaf) if leaf else host.journal.dir
+    entry = J.parse(host.journal.path, json.loads(open(host.journal.path).read()))
+    for action in (host.journal.read, lambda: host.journal.write(entry)):
+        with pytest.raises(J.JournalError) as err:  # read or written: the directory is checked too
+            action()
+        assert str(err.value).startswith(path + ": ") and "group-writable" in str(err.value), str(err.value)
+    if not leaf:  # the lock lives there too
+        with pytest.raises(J.JournalError):
+            with exclusive(host.journal, "apply"):
+                pass
+    host.close()

@@ -61,8 +61,8 @@ class Revert:
 
 
 def check_file(path: str, want_dir: bool = False) -> os.stat_result | None:
-    """Refuse a symlink, a directory (or a non-directory), a world-writable or foreign-owned
-    file. None: it does not exist."""
+    """Refuse a symlink, a directory (or a non-directory), a group- or world-writable or
+    foreign-owned file. None: it does not exist."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -77,6 +77,8 @@ def check_file(path: str, want_dir: bool = False) -> os.stat_result | None:
         raise JournalError(path, "is a directory, not a file" if stat.S_ISDIR(st.st_mode) else "is not a regular file")
     if st.st_mode & stat.S_IWOTH:
         raise JournalError(path, "is world-writable; refusing to trust it")
+    if st.st_mode & stat.S_IWGRP:  # a group member could forge what gets restored and signalled
+        raise JournalError(path, "is group-writable; refusing to trust it")
     if st.st_uid != os.geteuid():
         raise JournalError(path, f"is owned by uid {st.st_uid}, not by this user; refusing to trust it")
     return st
@@ -142,7 +144,7 @@ class Journal:
         return Revert(float(data["at"]), tuple(data["left"]))
 
     def _load(self, path: str):
-        if check_file(path) is None:
+        if check_file(self.dir, want_dir=True) is None or check_file(path) is None:
             return _MISSING
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
