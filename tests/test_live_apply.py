@@ -591,3 +591,66 @@ def test_a_group_writable_journal_or_run_dir_is_refused(name, make, leaf):
             with exclusive(host.journal, "apply"):
                 pass
     host.close()
+
+
+# ---- a hung applier cannot hold the rollback off --------------------------------------------
+HUNG = [
+    # (the applier's journal deadline, in seconds from now; the applier killed and the state restored)
+    (-1, True),    # stopped (Ctrl+Z), blocked on a stalled terminal, stuck in a call: past its limit
+    (30, False),   # still within its limit: left alone
+]
+
+
+@pytest.mark.parametrize("deadline,restored", HUNG)
+def test_an_applier_hung_past_its_limit_is_killed_and_restored_by_the_timer(deadline, restored):
+    """The timer acted only when the applying process was gone: a stopped or hung one kept the
+    half-applied network for ever (SIGSTOP mid-apply in a namespace: 20 s, no restore)."""
+    from tui.net.apply import revert_when_due
+
+    hung = subprocess.Popen(["sleep", "30"])
+    try:
+        host = SimulatedHost.demo(delay=0)
+        before = host.snapshot()
+        _, checkpoint, steps = prepare(before, target_for(host))
+        for s in steps[:3]:
+            host.run(s)
+        started = J.start_time(hung.pid)
+        host.journal.write(J.Entry("applying", hung.pid, checkpoint, time.time() + deadline, None, "", started,
+                                   None, "T"))
+        if restored:
+            assert revert_when_due(host, "T", exclusive, owner=-1) == 0
+            assert hung.wait(timeout=5) == -signal.SIGKILL
+            assert host.snapshot() == before and host.journal.read() is None
+        else:
+            import threading
+
+            t = threading.Thread(target=revert_when_due, args=(host, "T", exclusive), kwargs={"owner": -1},
+                                 daemon=True)
+            t.start()
+            time.sleep(0.5)
+            assert hung.poll() is None and host.snapshot() != before and host.journal.read().state == "applying"
+            host.journal.clear()  # the apply finished: the timer exits
+            t.join(timeout=5)
+            assert not t.is_alive()
+        host.close()
+    finally:
+        hung.kill()
+        hung.wait()
+
+
+def test_an_apply_journals_its_own_limit():
+    seen = []
+
+    class Watching(SimulatedHost):
+        def run(self, step):
+            seen.append(self.journal.read().deadline)
+            super().run(step)
+
+    demo = SimulatedHost.demo(delay=0)
+    host = Watching(demo.nics, demo.snapshot(), 0)
+    t0 = time.time()
+    assert apply(host, target_for(host)).ok
+    from tui.net.apply import APPLY_LIMIT
+
+    assert seen and all(d is not None and t0 + APPLY_LIMIT <= d <= time.time() + APPLY_LIMIT for d in seen)
+    host.close()

@@ -405,3 +405,24 @@ def test_a_probe_on_a_missing_interface_says_so(wire, args):
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     assert "error: nosuch0 does not exist" in r.stderr and "no DHCP offer" not in r.stdout, (r.stdout, r.stderr)
     assert oracle() == before
+
+
+STOPPED = KILLED.replace('__import__("os")._exit(9)  # dies mid-way, as under kill -9',
+                         '__import__("os").kill(__import__("os").getpid(), 19)  # SIGSTOP: hung mid-way').replace(
+    "from tui.net.real import RealHost", "from tui.net.real import RealHost\nimport tui.net.apply as A; A.APPLY_LIMIT = 2")
+assert STOPPED != KILLED
+
+
+def test_an_applier_stopped_mid_apply_is_killed_and_restored_by_the_timer(wire, tmp_path):
+    """Ctrl+Z (or a terminal that stalls) mid-apply: the process lives on, so the timer waited
+    for ever with the network half applied. Past the apply's limit it kills it and restores."""
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir(mode=0o700)  # as the commands' lock makes it: the timer logs from its start
+    r = in_node("-c", STOPPED, "4", env=env, timeout=30)
+    assert r.returncode == -9, r.stderr
+    assert _journal_gone(tmp_path / "run" / "journal.json", 10) is not None, "the timer did not restore"
+    assert oracle() == before
+    log = (tmp_path / "run" / "harvester-netsetup.log").read_text()
+    assert "still applying past its limit" in log and "restore: verified" in log

@@ -32,8 +32,10 @@ import tui.net.journal as J
 log = logging.getLogger(__name__)
 Report = Callable[[str, str], None]  # (event, text): step | verify | probe | restore | info
 POLL = 0.1  # the revert timer's poll interval (seconds)
+APPLY_LIMIT = 120.0  # an applier still "applying" after this long is hung (stopped, blocked): the timer acts
 
-__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "confirm_now", "rollback_pending", "revert_when_due"]
+__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "confirm_now", "rollback_pending",
+           "revert_when_due"]
 
 
 def _quiet(event: str, text: str) -> None:
@@ -256,7 +258,8 @@ def _arm(journal: J.Journal, checkpoint: Target, summary: str, token: str, timer
     journal.forget_revert()
     pid_t, start_t = timer if timer is not None else (None, None)
     me = os.getpid()
-    entry = J.Entry("applying", me, checkpoint, None, pid_t, summary, J.start_time(me), start_t, token)
+    limit = time.time() + APPLY_LIMIT  # for "applying", the deadline is the hung-applier limit
+    entry = J.Entry("applying", me, checkpoint, limit, pid_t, summary, J.start_time(me), start_t, token)
     journal.write(entry)
     if timer is not None:
         log.info("revert timer armed: pid %d", pid_t)
@@ -272,6 +275,24 @@ def _stop_own_timer(timer: tuple[int, int | None]) -> None:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
+
+
+def _kill_hung(entry: J.Entry) -> None:
+    """The applier is past its limit (stopped, or blocked on a stalled terminal): it goes, so
+    that it holds neither the lock nor the network, and the restore follows (its start time
+    is checked: a reused PID is never signalled)."""
+    if entry.pid_start is None or entry.pid == os.getpid():
+        return
+    log.warning("revert timer: the applying process %d is still applying past its limit (%s); killing it",
+                entry.pid, time.ctime(entry.deadline or 0))
+    try:
+        os.kill(entry.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    for _ in range(50):  # until /proc shows it gone (a zombie counts as gone)
+        if not J.alive(entry.pid, entry.pid_start):
+            return
+        time.sleep(POLL)
 
 
 def start_timer(journal: J.Journal, token: str) -> tuple[int, int | None]:
@@ -361,8 +382,11 @@ def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None
         seen = True
         if entry.state == "failed":
             return 0
+        overdue = entry.deadline is not None and time.time() >= entry.deadline
+        if entry.state == "applying" and overdue and J.alive(entry.pid, entry.pid_start):
+            _kill_hung(entry)
         due = (entry.state == "applying" and not J.alive(entry.pid, entry.pid_start)) or (
-            entry.state == "pending" and entry.deadline is not None and time.time() >= entry.deadline)
+            entry.state == "pending" and overdue)
         if due:
             break
         if warm_up is not None and warming is None:  # in a thread: the poll goes on, an exit is not delayed
