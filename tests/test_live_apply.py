@@ -654,3 +654,38 @@ def test_an_apply_journals_its_own_limit():
 
     assert seen and all(d is not None and t0 + APPLY_LIMIT <= d <= time.time() + APPLY_LIMIT for d in seen)
     host.close()
+
+
+REVERTS = [
+    # (what happened before Revert/rollback (the countdown's end), exit code, network afterwards, words)
+    (lambda host: None, 0, "reverted", "rolled back: the prior network state is back (verified)"),
+    (lambda host: _timer_restored(host, []), 0, "reverted", "the revert timer already restored the prior state"),
+]
+
+
+@pytest.mark.parametrize("before,code,network,words", REVERTS)
+def test_rollback_and_the_wizards_revert_say_when_the_timer_came_first(before, code, network, words):
+    """On a node the timer (polling every 0.1 s) reaches the deadline before the wizard's 1 s
+    countdown: its revert then said only "nothing to roll back"."""
+    import io
+    from contextlib import redirect_stderr
+
+    from tui.commands.pending import _rollback
+    from tui.wizard.draft import Draft
+    from tui.wizard.session import Session
+
+    for who in ("rollback", "wizard"):
+        host = SimulatedHost.demo(delay=0)
+        s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
+        assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+        before(host)
+        if who == "wizard":
+            lines = s.revert(lambda e, t: None)
+            assert s.result.network == network
+        else:
+            err = io.StringIO()
+            with redirect_stderr(err):
+                assert _rollback(host) == code
+            lines = tuple(err.getvalue().splitlines())
+        assert any(words in line for line in lines), (who, lines)
+        host.close()

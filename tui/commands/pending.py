@@ -35,11 +35,9 @@ def rollback(args) -> int:
 
 
 def _rollback(host) -> int:
-    from tui.model.outcome import restore_verdict
-    from tui.net.apply import rollback_pending
+    from tui.net.apply import rollback_now
 
-    left = rollback_pending(host, report=lambda e, t: say(f"{e}: {t}"))
-    v = restore_verdict(left, host.journal.path if left else None)
+    v = rollback_now(host, report=lambda e, t: say(f"{e}: {t}"))
     for line in v.lines:
         say(line)
     return v.code

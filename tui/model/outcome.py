@@ -60,10 +60,14 @@ def verdict(out: Outcome, now: float = 0.0) -> Verdict:
     return Verdict(FAILED, (error, back), f"{out.error}; restore incomplete, the host differs: {left}")
 
 
-def restore_verdict(left: list[str] | None, journal: str | None = None) -> Verdict:
-    """The words of a rollback (``left``: what still differs; None: nothing was recorded)."""
+def restore_verdict(left: list[str] | None, journal: str | None = None, timer_at: str = "") -> Verdict:
+    """The words of a rollback (``left``: what still differs; None: nothing was recorded, and
+    with ``timer_at`` the revert timer restored it then)."""
     if left is None:
-        return Verdict(OK, ("nothing to roll back",), "nothing to roll back")
+        line = "nothing to roll back"
+        if timer_at:
+            line += f": the revert timer already restored the prior state at {timer_at} (verified)"
+        return Verdict(OK, (line,), line)
     if not left:
         line = "rolled back: the prior network state is back (verified)"
         return Verdict(OK, (line,), line)

@@ -34,8 +34,8 @@ Report = Callable[[str, str], None]  # (event, text): step | verify | probe | re
 POLL = 0.1  # the revert timer's poll interval (seconds)
 APPLY_LIMIT = 120.0  # an applier still "applying" after this long is hung (stopped, blocked): the timer acts
 
-__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "confirm_now", "rollback_pending",
-           "revert_when_due"]
+__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "confirm_now", "rollback_now",
+           "rollback_pending", "revert_when_due"]
 
 
 def _quiet(event: str, text: str) -> None:
@@ -339,6 +339,17 @@ def confirm_now(journal: J.Journal):
     revert = journal.last_revert() if entry is None else None
     when = time.strftime("%H:%M:%S", time.localtime(revert.at)) if revert else ""
     return confirm_verdict(None if entry is None else entry.state, kept, revert and revert.left, when, journal.path)
+
+
+def rollback_now(host, report: Report = _quiet):
+    """``rollback`` and the wizard's Revert: restore the recorded checkpoint now, in the one
+    verdict's words (nothing recorded because the revert timer already restored: it says so)."""
+    from tui.model.outcome import restore_verdict
+
+    left = rollback_pending(host, report)
+    revert = host.journal.last_revert() if left is None else None
+    at = time.strftime("%H:%M:%S", time.localtime(revert.at)) if revert and not revert.left else ""
+    return restore_verdict(left, host.journal.path if left else None, at)
 
 
 def rollback_pending(host, report: Report = _quiet) -> list[str] | None:

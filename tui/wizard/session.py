@@ -160,16 +160,20 @@ class Session:
 
     def revert(self, report) -> tuple[str, ...]:
         """Restore the checkpoint of the pending apply now; the words of the rollback."""
-        from tui.model.outcome import restore_verdict
-        from tui.net.apply import rollback_pending
-        from tui.net.lock import exclusive
+        from tui.net.apply import rollback_now
+        from tui.net.journal import JournalError
+        from tui.net.lock import Busy, exclusive
 
         self.pending_until = None
-        with exclusive(self.host.journal, "wizard revert", wait=10.0):
-            left = rollback_pending(self.host, report)
-        self.result.network = "restore failed" if left else "reverted"
+        try:
+            with exclusive(self.host.journal, "wizard revert", wait=10.0):
+                v = rollback_now(self.host, report)
+        except (Busy, JournalError) as exc:  # the screen says it; the journal is left for 'rollback'
+            self.result.network = "restore failed"
+            return (f"error: {exc}",)
+        self.result.network = "restore failed" if v.code else "reverted"
         self.result.address = None
-        return restore_verdict(left, self.host.journal.path if left else None).lines
+        return v.lines
 
     # ---- the cluster -------------------------------------------------------------------------
     def cluster(self):
