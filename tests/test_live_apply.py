@@ -689,3 +689,19 @@ def test_rollback_and_the_wizards_revert_say_when_the_timer_came_first(before, c
             lines = tuple(err.getvalue().splitlines())
         assert any(words in line for line in lines), (who, lines)
         host.close()
+
+
+@pytest.mark.parametrize("action", ["keep", "revert"])
+def test_the_wizards_keep_and_revert_turn_an_unsafe_journal_into_an_error_line(action, tmp_path):
+    from tui.wizard.draft import Draft
+    from tui.wizard.session import Session
+
+    host = SimulatedHost.demo(delay=0)
+    s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
+    assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+    os.rename(host.journal.path, tmp_path / "elsewhere.json")
+    os.symlink(tmp_path / "elsewhere.json", host.journal.path)
+    lines = s.keep() if action == "keep" else s.revert(lambda e, t: None)
+    assert lines == (f"error: {host.journal.path}: is a symbolic link; refusing to use it",)
+    assert s.result.network == "restore failed"
+    host.close()
