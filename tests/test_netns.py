@@ -409,7 +409,8 @@ def test_a_probe_on_a_missing_interface_says_so(wire, args):
 
 STOPPED = KILLED.replace('__import__("os")._exit(9)  # dies mid-way, as under kill -9',
                          '__import__("os").kill(__import__("os").getpid(), 19)  # SIGSTOP: hung mid-way').replace(
-    "from tui.net.real import RealHost", "from tui.net.real import RealHost\nimport tui.net.apply as A; A.APPLY_LIMIT = 2")
+    "from tui.net.real import RealHost",
+    "from tui.net.real import RealHost\nimport tui.net.apply as A; A.APPLY_LIMIT = 2")
 assert STOPPED != KILLED
 
 
@@ -426,3 +427,21 @@ def test_an_applier_stopped_mid_apply_is_killed_and_restored_by_the_timer(wire, 
     assert oracle() == before
     log = (tmp_path / "run" / "harvester-netsetup.log").read_text()
     assert "still applying past its limit" in log and "restore: verified" in log
+
+
+def test_an_apply_refused_for_a_recorded_journal_says_why_in_the_log(wire, tmp_path):
+    """The command checks the journal before it reads the profile: that refusal reached the
+    terminal only, not the log a failed night-time rollout is diagnosed from."""
+    run = tmp_path / "run"
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
+    code = ("import os; from tui.net import open_host; from tui.net.journal import Entry\n"
+            "from tui.model.netstate import Target\n"
+            "h = open_host(); s = h.snapshot(); t = Target(s, frozenset({'eth0'}))\n"
+            "h.journal.write(Entry('failed', os.getpid(), t))")
+    assert in_node("-c", code, env=env).returncode == 0
+    profile = tmp_path / "p.yaml"
+    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\n"
+                       "management: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    r = in_node("-m", "tui", "apply", str(profile), env=env)
+    assert r.returncode == 1 and "an apply whose restore failed is recorded" in r.stderr, r.stderr
+    assert "an apply whose restore failed is recorded" in (run / "harvester-netsetup.log").read_text()
