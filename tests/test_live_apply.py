@@ -330,7 +330,7 @@ def test_a_forged_timer_pid_is_never_signalled():
 
 
 def test_our_timer_is_recognised_by_cmdline_and_start_time():
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "revert-timer"])
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "revert-timer", "--token", "t"])
     try:
         time.sleep(0.2)
         host = SimulatedHost.demo(delay=0)
@@ -705,3 +705,29 @@ def test_the_wizards_keep_and_revert_turn_an_unsafe_journal_into_an_error_line(a
     assert lines == (f"error: {host.journal.path}: is a symbolic link; refusing to use it",)
     assert s.result.network == "restore failed"
     host.close()
+
+
+TIMER_IDS = [
+    # (the process's arguments after "python -c ...", is it the journal's timer (token "t")?)
+    (["revert-timer", "--token", "t"], True),
+    (["revert-timer", "--token", "other"], False),  # another run directory's timer: not this journal's
+    (["revert-timer"], False),
+    (["--token", "t"], False),
+]
+
+
+@pytest.mark.parametrize("args,ours", TIMER_IDS)
+def test_the_timer_signalled_is_the_one_this_journal_armed(args, ours):
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", *args])
+    try:
+        time.sleep(0.2)
+        host = SimulatedHost.demo(delay=0)
+        _valid(host)
+        from dataclasses import replace
+
+        entry = replace(host.journal.read(), timer_pid=proc.pid, timer_start=J.start_time(proc.pid))
+        assert entry.token == "t" and J.is_our_timer(entry) == ours
+        host.close()
+    finally:
+        proc.kill()
+        proc.wait()

@@ -273,8 +273,11 @@ def alive(pid: int | None, started: int | None = None) -> bool:
 
 
 def is_our_timer(entry: Entry) -> bool:
-    """The journal's timer PID is our revert timer: same start time, our command line."""
+    """The journal's timer PID is the revert timer it armed: same start time, our command line
+    with this journal's token (another run directory's timer is not ours)."""
     pid = entry.timer_pid
-    if not pid or pid <= 0 or pid == os.getpid() or entry.timer_start is None:
+    if not pid or pid <= 0 or pid == os.getpid() or entry.timer_start is None or not entry.token:
         return False
-    return start_time(pid) == entry.timer_start and b"revert-timer" in cmdline(pid)
+    args = cmdline(pid)
+    return start_time(pid) == entry.timer_start and b"revert-timer" in args and (
+        [b"--token", entry.token.encode()] in (args[i:i + 2] for i in range(len(args))))
