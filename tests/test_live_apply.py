@@ -731,3 +731,35 @@ def test_the_timer_signalled_is_the_one_this_journal_armed(args, ours):
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.parametrize("left", [False, True])
+def test_a_timer_revert_that_cannot_be_recorded_still_settles_the_journal(left):
+    """last-revert.json unusable (here a directory): the timer restored but left the journal
+    "pending", so a later confirm said "confirmed: the change stays" of a reverted change."""
+    from tui.net.apply import confirm_now, revert_when_due
+
+    class Stuck(SimulatedHost):
+        def run(self, step):
+            if left:
+                raise RuntimeError("the kernel refuses")
+            super().run(step)
+
+    demo = SimulatedHost.demo(delay=0)
+    host = Stuck(demo.nics, demo.snapshot(), 0)
+    before = host.snapshot()
+    _, checkpoint, steps = prepare(before, target_for(host))
+    for s in steps[:3]:
+        SimulatedHost.run(host, s)
+    host.journal.write(J.Entry("pending", os.getpid(), checkpoint, time.time() - 1, None, "", None, None, "T"))
+    os.mkdir(host.journal.revert_path)
+    revert_when_due(host, "T", exclusive, owner=-1)
+    entry = host.journal.read()
+    assert (entry is None) != left and (left or host.snapshot() == before)
+    assert left == (entry is not None and entry.state == "failed")
+    try:
+        lines = confirm_now(host.journal).lines
+    except J.JournalError as exc:  # confirm prints it: error: <path>: ..., exit 1
+        lines = (f"error: {exc}",)
+    assert "the change stays" not in " ".join(lines), lines
+    host.close()

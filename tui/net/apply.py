@@ -414,9 +414,12 @@ def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None
         why = "the applying process died" if entry.state == "applying" else "the confirm timeout passed"
         log.warning("revert timer: %s; restoring the checkpoint", why)
         left = restore(host, entry.checkpoint)
-        journal.record_revert(time.time(), left)
-        if left:
+        if left:  # the journal first: a confirm must never find it "pending" after this
             journal.write(replace(entry, state="failed", deadline=None, timer_pid=None, timer_start=None))
-            return 1
-        journal.clear()
-        return 0
+        else:
+            journal.clear()
+        try:
+            journal.record_revert(time.time(), left)
+        except (OSError, J.JournalError) as exc:
+            log.error("revert timer: cannot record the revert: %s", exc)
+        return 1 if left else 0
