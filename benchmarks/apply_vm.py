@@ -61,7 +61,7 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code
-import tui.commands.pending, tui.net.lock, tui.net.logfile  # the revert timer each apply arms
+import tui.commands.pending, tui.net.lock, tui.net.logfile, tui.net.revert_timer  # the revert timer each apply arms
 files = set()
 for m in list(sys.modules.values()):
     f = getattr(m, '__file__', None)

@@ -219,11 +219,15 @@ class ApplyScreen(StepScreen):
     @on(Button.Pressed, "#keep")
     def _keep(self) -> None:
         self._tick.stop()
-        self.session.keep()
-        self.query_one("#log", RichLog).write("kept: the change stays")
+        lines = self.session.keep()
+        for line in lines:
+            self.query_one("#log", RichLog).write(line)
         self.query_one("#confirm").display = False
         self.query_one("#countdown", Static).update("")
-        self.run_cluster()
+        if self.session.result.network == "kept":
+            self.run_cluster()
+        else:
+            self._finished()
 
     @work(thread=True, exclusive=True)
     def run_cluster(self) -> None:

@@ -290,7 +290,7 @@ def test_a_forged_timer_pid_is_never_signalled():
 
 
 def test_our_timer_is_recognised_by_cmdline_and_start_time():
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "revert-timer"])
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "revert-timer", "--token", "t"])
     try:
         time.sleep(0.2)
         host = SimulatedHost.demo(delay=0)
@@ -339,7 +339,7 @@ TIMER_CASES = [
 
 @pytest.mark.parametrize("state,alive,passed,mine,restored", TIMER_CASES)
 def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, mine, restored):
-    from tui.net.transaction import revert_when_due
+    from tui.net.revert_timer import revert_when_due
 
     host = SimulatedHost.demo(delay=0)
     before = host.snapshot()
@@ -358,3 +358,41 @@ def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, 
     if restored:
         assert host.journal.last_revert().left == ()
     host.close()
+
+
+# ---- the log file is never a trap --------------------------------------------------------
+LOG_FILES = [
+    # (what is at the log's path, what it must be afterwards: "file" = ours, 0600; "same" = left alone)
+    ("missing", lambda p: None, "file"),
+    ("a 0644 file", lambda p: (open(p, "w").close(), os.chmod(p, 0o644)), "file"),
+    ("a fifo", lambda p: os.mkfifo(p, 0o600), "same"),  # an open() for writing would wait for a reader
+    ("a symlink", lambda p: os.symlink("/etc/passwd", p), "same"),
+    ("a directory", lambda p: os.mkdir(p, 0o700), "same"),
+]
+
+
+@pytest.mark.parametrize("name,make,after", LOG_FILES, ids=[c[0] for c in LOG_FILES])
+def test_the_log_file_never_blocks_or_follows_and_is_0600(tmp_path, name, make, after):
+    """A lock (every command, the revert timer) attaches the log: whatever sits at its path,
+    it returns at once (a FIFO hung apply, confirm, rollback and the timer), writes only a
+    regular file of ours, mode 0600."""
+    from tui.net.logfile import NAME
+
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    path = str(run / NAME)
+    make(path)
+    kind = os.lstat(path).st_mode if os.path.lexists(path) else None
+    code = ("import logging; from tui.net.journal import Journal; from tui.net.lock import exclusive\n"
+            f"with exclusive(Journal({str(run)!r}), 'apply'):\n"
+            "    logging.getLogger('tui.test').info('hello')\nprint('done')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert r.returncode == 0 and r.stdout == "done\n", r.stderr
+    if after == "file":
+        st = os.lstat(path)
+        assert oct(st.st_mode & 0o777) == "0o600" and "hello" in open(path).read()
+    else:
+        assert os.lstat(path).st_mode == kind
+
+
+# ---- keep/confirm says what happened -----------------------------------------------------

@@ -61,7 +61,8 @@ def test_rtnl_dump_reads_what_ip_shows(wire):
 APPLY = textwrap.dedent("""
     import json, sys
     from tui.model.netstate import HostState, Link, KernelRoute, Target, sorted_attrs
-    from tui.net.transaction import apply, prepare, restore
+    from tui.net.restore import restore
+    from tui.net.transaction import apply, prepare
     from tui.net.real import RealHost
     want = HostState((
         Link("eth0", None, True, 1400, "br0"), Link("eth1", None, True, 1400, "br0"),
@@ -293,3 +294,43 @@ def test_a_corrupt_journal_is_an_error_for_every_command(wire, tmp_path, name, t
         assert r.returncode == 1 and "Traceback" not in r.stderr, (args, r.stderr)
         assert f"error: {run / 'journal.json'}: " in r.stderr and message in r.stderr, (args, r.stderr)
     assert oracle() == before and (run / "journal.json").read_text() == text
+
+
+STOPPED = KILLED.replace('__import__("os")._exit(9)  # dies mid-way, as under kill -9',
+                         '__import__("os").kill(__import__("os").getpid(), 19)  # SIGSTOP: hung mid-way').replace(
+    "from tui.net.real import RealHost",
+    "from tui.net.real import RealHost\nimport tui.net.transaction as A; A.APPLY_LIMIT = 2")
+assert STOPPED != KILLED
+
+
+def test_an_applier_stopped_mid_apply_is_killed_and_restored_by_the_timer(wire, tmp_path):
+    """Ctrl+Z (or a terminal that stalls) mid-apply: the process lives on, so the timer waited
+    for ever with the network half applied. Past the apply's limit it kills it and restores."""
+    sh(f"ip -n {NODE} addr add 10.9.0.10/24 dev eth0 && ip -n {NODE} route add default via 10.9.0.1 dev eth0")
+    before = oracle()
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir(mode=0o700)  # as the commands' lock makes it: the timer logs from its start
+    r = in_node("-c", STOPPED, "4", env=env, timeout=30)
+    assert r.returncode == -9, r.stderr
+    assert _journal_gone(tmp_path / "run" / "journal.json", 10) is not None, "the timer did not restore"
+    assert oracle() == before
+    log = (tmp_path / "run" / "harvester-netsetup.log").read_text()
+    assert "still applying past its limit" in log and "restore: verified" in log
+
+
+def test_an_apply_refused_for_a_recorded_journal_says_why_in_the_log(wire, tmp_path):
+    """The command checks the journal before it reads the profile: that refusal reached the
+    terminal only, not the log a failed night-time rollout is diagnosed from."""
+    run = tmp_path / "run"
+    env = {"HARVESTER_NETSETUP_RUN_DIR": str(run)}
+    code = ("import os; from tui.net import open_host; from tui.net.journal import Entry\n"
+            "from tui.model.netstate import Target\n"
+            "h = open_host(); s = h.snapshot(); t = Target(s, frozenset({'eth0'}))\n"
+            "h.journal.write(Entry('failed', os.getpid(), t))")
+    assert in_node("-c", code, env=env).returncode == 0
+    profile = tmp_path / "p.yaml"
+    profile.write_text("version: 1\nnode: {dns: [10.9.0.53]}\n"
+                       "management: {interfaces: [{name: eth0}], ipv4: {method: dhcp}}\n")
+    r = in_node("-m", "tui", "apply", str(profile), env=env)
+    assert r.returncode == 1 and "an apply whose restore failed is recorded" in r.stderr, r.stderr
+    assert "an apply whose restore failed is recorded" in (run / "harvester-netsetup.log").read_text()

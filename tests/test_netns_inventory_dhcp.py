@@ -75,3 +75,14 @@ def test_a_tagged_probe_on_a_kernel_without_8021q_is_refused_cleanly(wire):
     else:
         assert "error: this kernel lacks 802.1Q VLANs (8021q): cannot probe VLAN 10; nothing was changed" in r.stderr
         assert oracle() == before
+
+
+@pytest.mark.parametrize("args", [("nosuch0",), ("nosuch0", "--vlan", "10")], ids=["untagged", "tagged"])
+def test_a_probe_on_a_missing_interface_says_so(wire, args):
+    """It printed pyroute2's "Link not found" and then "no DHCP offer on nosuch0": an absent
+    NIC read as a network without a DHCP server."""
+    before = oracle()
+    r = in_node("-m", "tui", "probe-dhcp", *args, "--timeout", "1")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "error: nosuch0 does not exist" in r.stderr and "no DHCP offer" not in r.stdout, (r.stdout, r.stderr)
+    assert oracle() == before

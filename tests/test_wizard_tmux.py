@@ -109,7 +109,7 @@ def test_full_demo_walk_in_a_linux_console(term):
     term.wait_for("applied and verified", timeout=30)
     term.wait_for("Keep this network?")
     term.keys("Enter")  # Keep has the focus
-    term.wait_for("kept: the change stays")
+    term.wait_for("confirmed: the change stays")
     term.keys("C-n")
     s = term.wait_for("Replay this session unattended")
     unwrapped = "".join(line.strip() for line in s.splitlines())  # a long path wraps inside the body's padding

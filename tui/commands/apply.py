@@ -21,6 +21,9 @@ def _run(args, host) -> int:
 
     recorded = recorded_apply(host.journal)  # before the profile is read
     if recorded:
+        import logging
+
+        logging.getLogger("tui.commands.apply").error("apply refused: %s", recorded)
         say(f"error: {recorded}")
         return INVALID
     np = node_plan(host, args.profile, args.inventory)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 
 from tui.model.outcome import FAILED as INVALID, OK  # not tui.commands.common: the timer starts light
 
@@ -21,31 +20,12 @@ def confirm(args) -> int:
 
 
 def _confirm(host) -> int:
-    from tui.net.transaction import confirm_pending
+    from tui.net.transaction import confirm_now
 
-    journal = host.journal
-    entry = journal.read()
-    if entry is not None and entry.state == "failed":
-        say(f"error: a restore did not bring the prior state back; the host differs (journal {journal.path}): "
-            "run 'harvester-netsetup rollback'")
-        return INVALID
-    if entry is not None and entry.state != "pending":
-        say("error: the recorded apply did not finish; run 'harvester-netsetup rollback'")
-        return INVALID
-    if confirm_pending(journal) is not None:
-        say("confirmed: the change stays")
-        return OK
-    revert = journal.last_revert()
-    if revert is not None:
-        when = time.strftime("%H:%M:%S", time.localtime(revert.at))
-        if revert.left:
-            say(f"error: too late: the revert timer ran at {when} and could not fully restore, the host differs: "
-                + "; ".join(revert.left))
-        else:
-            say(f"error: too late: the revert timer already restored the prior state at {when}; the change is gone")
-        return INVALID
-    say("nothing is pending")
-    return OK
+    v = confirm_now(host.journal)
+    for line in v.lines:
+        say(line)
+    return v.code
 
 
 def rollback(args) -> int:
@@ -55,11 +35,9 @@ def rollback(args) -> int:
 
 
 def _rollback(host) -> int:
-    from tui.model.outcome import restore_verdict
-    from tui.net.transaction import rollback_pending
+    from tui.net.transaction import rollback_now
 
-    left = rollback_pending(host, report=lambda e, t: say(f"{e}: {t}"))
-    v = restore_verdict(left, host.journal.path if left else None)
+    v = rollback_now(host, report=lambda e, t: say(f"{e}: {t}"))
     for line in v.lines:
         say(line)
     return v.code
@@ -73,7 +51,7 @@ def revert_timer(args) -> int:
     from tui.net.journal import JournalError
     from tui.net.lock import Busy, exclusive
     from tui.net.logfile import to_file
-    from tui.net.transaction import revert_when_due
+    from tui.net.revert_timer import revert_when_due
 
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     host = open_host(simulated=False)

@@ -30,6 +30,7 @@ class Verdict:
     code: int
     lines: tuple[str, ...]
     summary: str  # one line for a report or a status bar
+    network: str = ""  # confirm: what the network is now (kept | reverted | restore failed)
 
 
 def verdict(out: Outcome, now: float = 0.0) -> Verdict:
@@ -59,13 +60,42 @@ def verdict(out: Outcome, now: float = 0.0) -> Verdict:
     return Verdict(FAILED, (error, back), f"{out.error}; restore incomplete, the host differs: {left}")
 
 
-def restore_verdict(left: list[str] | None, journal: str | None = None) -> Verdict:
-    """The words of a rollback (``left``: what still differs; None: nothing was recorded)."""
+def restore_verdict(left: list[str] | None, journal: str | None = None, timer_at: str = "") -> Verdict:
+    """The words of a rollback (``left``: what still differs; None: nothing was recorded, and
+    with ``timer_at`` the revert timer restored it then)."""
     if left is None:
-        return Verdict(OK, ("nothing to roll back",), "nothing to roll back")
+        line = "nothing to roll back"
+        if timer_at:
+            line += f": the revert timer already restored the prior state at {timer_at} (verified)"
+        return Verdict(OK, (line,), line)
     if not left:
         line = "rolled back: the prior network state is back (verified)"
         return Verdict(OK, (line,), line)
     kept = f"; the journal {journal} is kept: run 'harvester-netsetup rollback' to try again" if journal else ""
     line = "error: could not fully restore, the host differs: " + "; ".join(left) + kept
     return Verdict(FAILED, (line,), line)
+
+
+def confirm_verdict(state: str | None, kept: bool, revert_left: tuple[str, ...] | None = None, when: str = "",
+                    journal: str = "") -> Verdict:
+    """The words of ``confirm`` and of the wizard's Keep. ``state``: the journal's before it
+    (None: none); ``kept``: a pending change was confirmed; ``revert_left``: what the revert
+    timer left different when it ran (None: it did not run), at ``when``."""
+    if kept:
+        line = "confirmed: the change stays"
+        return Verdict(OK, (line,), line, "kept")
+    if state == "failed":
+        line = (f"error: a restore did not bring the prior state back; the host differs (journal {journal}): "
+                "run 'harvester-netsetup rollback'")
+        return Verdict(FAILED, (line,), line, "restore failed")
+    if state is not None:
+        line = "error: the recorded apply did not finish; run 'harvester-netsetup rollback'"
+        return Verdict(FAILED, (line,), line, "restore failed")
+    if revert_left:
+        line = (f"error: too late: the revert timer ran at {when} and could not fully restore, the host differs: "
+                + "; ".join(revert_left))
+        return Verdict(FAILED, (line,), line, "restore failed")
+    if revert_left is not None:
+        line = f"error: too late: the revert timer already restored the prior state at {when}; the change is gone"
+        return Verdict(FAILED, (line,), line, "reverted")
+    return Verdict(OK, ("nothing is pending",), "nothing is pending", "kept")

@@ -61,8 +61,8 @@ class Revert:
 
 
 def check_file(path: str, want_dir: bool = False) -> os.stat_result | None:
-    """Refuse a symlink, a directory (or a non-directory), a world-writable or foreign-owned
-    file. None: it does not exist."""
+    """Refuse a symlink, a directory (or a non-directory), a group- or world-writable or
+    foreign-owned file. None: it does not exist."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -77,6 +77,8 @@ def check_file(path: str, want_dir: bool = False) -> os.stat_result | None:
         raise JournalError(path, "is a directory, not a file" if stat.S_ISDIR(st.st_mode) else "is not a regular file")
     if st.st_mode & stat.S_IWOTH:
         raise JournalError(path, "is world-writable; refusing to trust it")
+    if st.st_mode & stat.S_IWGRP:  # a group member could forge what gets restored and signalled
+        raise JournalError(path, "is group-writable; refusing to trust it")
     if st.st_uid != os.geteuid():
         raise JournalError(path, f"is owned by uid {st.st_uid}, not by this user; refusing to trust it")
     return st
@@ -142,7 +144,7 @@ class Journal:
         return Revert(float(data["at"]), tuple(data["left"]))
 
     def _load(self, path: str):
-        if check_file(path) is None:
+        if check_file(self.dir, want_dir=True) is None or check_file(path) is None:
             return _MISSING
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -271,8 +273,11 @@ def alive(pid: int | None, started: int | None = None) -> bool:
 
 
 def is_our_timer(entry: Entry) -> bool:
-    """The journal's timer PID is our revert timer: same start time, our command line."""
+    """The journal's timer PID is the revert timer it armed: same start time, our command line
+    with this journal's token (another run directory's timer is not ours)."""
     pid = entry.timer_pid
-    if not pid or pid <= 0 or pid == os.getpid() or entry.timer_start is None:
+    if not pid or pid <= 0 or pid == os.getpid() or entry.timer_start is None or not entry.token:
         return False
-    return start_time(pid) == entry.timer_start and b"revert-timer" in cmdline(pid)
+    args = cmdline(pid)
+    return start_time(pid) == entry.timer_start and b"revert-timer" in args and (
+        [b"--token", entry.token.encode()] in (args[i:i + 2] for i in range(len(args))))

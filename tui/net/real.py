@@ -29,7 +29,7 @@ class RealHost:
         self.journal = Journal(run_dir())
 
     def arm_timer(self, token: str) -> tuple[int, int | None]:
-        from tui.net.transaction import start_timer
+        from tui.net.revert_timer import start_timer
 
         return start_timer(self.journal, token)
 
@@ -66,10 +66,16 @@ class RealHost:
         return ping(ip, timeout)
 
     def probe_dhcp(self, ifname: str, vlan: int | None = None, timeout: float = 6.0) -> list:
+        import socket
+
         from tui.net.dhcp import probe
         from tui.net.tagged import temporary_vlan
 
         if vlan is None:
+            try:
+                socket.if_nametoindex(ifname)
+            except OSError:  # pyroute2 would only print it and report "no offer"
+                raise Refused(f"{ifname} does not exist") from None
             return probe(ifname, timeout)
         from pyroute2.netlink.exceptions import NetlinkError
 

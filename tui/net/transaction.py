@@ -17,27 +17,22 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import replace
-from typing import Callable
 
 from tui.model.netstate import HostState, Target
 from tui.model.outcome import Outcome
-from tui.model.plan import NetlinkOp, differences, expand_scope, plan
+from tui.model.plan import NetlinkOp, expand_scope, plan
 import tui.net.journal as J
+from tui.net.restore import Report, quiet as _quiet, restore, wait_verified
+from tui.net.revert_timer import stop_timer
 
 log = logging.getLogger(__name__)
-Report = Callable[[str, str], None]  # (event, text): step | verify | probe | restore | info
-POLL = 0.1  # the revert timer's poll interval (seconds)
+APPLY_LIMIT = 120.0  # an applier still "applying" after this long is hung (stopped, blocked): the timer acts
 
-__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "rollback_pending", "revert_when_due"]
-
-
-def _quiet(event: str, text: str) -> None:
-    pass
+__all__ = ["Outcome", "apply", "prepare", "restore", "confirm_pending", "confirm_now", "rollback_now",
+           "rollback_pending"]
 
 
 def prepare(before: HostState, target: Target) -> tuple[Target, Target, list[NetlinkOp]]:
@@ -71,40 +66,6 @@ def kernel_needs(steps: list[NetlinkOp]) -> set[str]:
         elif s.op == "vlans" or str(attrs.get("vlan_filtering")) == "1":
             needs.add("bridge")
     return needs
-
-
-def wait_verified(host, target: Target, tries: int = 40, delay: float = 0.1) -> list[str]:
-    """Re-read until the host matches the target; the kernel settles asynchronously."""
-    diff: list[str] = []
-    for _ in range(tries):
-        diff = differences(host.snapshot(), target)
-        if not diff:
-            return []
-        time.sleep(delay)
-    return diff
-
-
-def restore(host, checkpoint: Target, report: Report = _quiet) -> list[str]:
-    """Bring the links of the checkpoint's scope back exactly; returns what still differs."""
-    try:
-        steps = plan(host.snapshot(), checkpoint)
-    except Exception as exc:  # the host cannot even be read: it differs, as far as we know
-        log.error("restore: cannot read the host: %s", exc)
-        return [f"cannot read the host: {exc}"]
-    for s in steps:
-        report("restore", s.describe())
-        log.info("restore: %s", s.describe())
-        try:
-            host.run(s)
-        except Exception as exc:  # keep going: restore as much as possible
-            report("restore", f"failed: {exc}")
-            log.warning("restore: %s failed: %s", s.describe(), exc)
-    try:
-        left = wait_verified(host, checkpoint)
-    except Exception as exc:
-        left = [f"cannot read the host: {exc}"]
-    log.info("restore: %s", "verified" if not left else "the host differs: " + "; ".join(left))
-    return left
 
 
 class Interrupted(BaseException):
@@ -149,11 +110,19 @@ def recorded_apply(journal: J.Journal) -> str | None:
         return None
     what = {"applying": "an interrupted apply", "pending": "a pending apply",
             "failed": "an apply whose restore failed"}[recorded.state]
-    return f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback' (or 'confirm') first"
+    also = " (or 'confirm')" if recorded.state == "pending" else ""  # confirm refuses the others
+    return f"{journal.path}: {what} is recorded: run 'harvester-netsetup rollback'{also} first"
 
 
 def apply(host, target: Target, *, confirm_timeout: float | None = None, report: Report = _quiet,
           ssh_ip: str | None = None) -> Outcome:
+    out = _apply(host, target, confirm_timeout=confirm_timeout, report=report, ssh_ip=ssh_ip)
+    if not out.ok and not out.started:  # refused before any change: the log says why too
+        log.error("apply refused: %s", out.error)
+    return out
+
+
+def _apply(host, target: Target, *, confirm_timeout: float | None, report: Report, ssh_ip: str | None) -> Outcome:
     from tui.net.errors import HostUnsupported
     from tui.net.rtnl_dump import DumpInterrupted
 
@@ -196,7 +165,6 @@ def apply(host, target: Target, *, confirm_timeout: float | None = None, report:
         except (OSError, J.JournalError) as exc:
             journal.clear()
             out.error = f"cannot write the journal ({exc}): nothing was changed"
-            log.error("apply: %s", out.error)
             return out
         armed = True
     finally:
@@ -249,7 +217,8 @@ def _arm(journal: J.Journal, checkpoint: Target, summary: str, token: str, timer
     journal.forget_revert()
     pid_t, start_t = timer if timer is not None else (None, None)
     me = os.getpid()
-    entry = J.Entry("applying", me, checkpoint, None, pid_t, summary, J.start_time(me), start_t, token)
+    limit = time.time() + APPLY_LIMIT  # for "applying", the deadline is the hung-applier limit
+    entry = J.Entry("applying", me, checkpoint, limit, pid_t, summary, J.start_time(me), start_t, token)
     journal.write(entry)
     if timer is not None:
         log.info("revert timer armed: pid %d", pid_t)
@@ -267,29 +236,6 @@ def _stop_own_timer(timer: tuple[int, int | None]) -> None:
             pass
 
 
-def start_timer(journal: J.Journal, token: str) -> tuple[int, int | None]:
-    """A revert timer in its own session: it survives the terminal and the SSH session."""
-    env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=journal.dir)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "revert-timer", "--token", token],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True, env=env,
-    )
-    return proc.pid, J.start_time(proc.pid)
-
-
-def stop_timer(entry: J.Entry) -> None:
-    """SIGTERM the journal's timer, but only when it is verifiably our revert timer (a reused
-    PID or a forged journal never gets a signal; an unverified timer exits by itself once
-    the journal no longer carries its token)."""
-    if J.is_our_timer(entry):
-        try:
-            os.kill(entry.timer_pid, signal.SIGTERM)
-            log.info("revert timer %d stopped", entry.timer_pid)
-        except ProcessLookupError:
-            pass
-
-
 def confirm_pending(journal: J.Journal) -> J.Entry | None:
     """Keep a pending change: the entry kept, or None when nothing was pending."""
     entry = journal.read()
@@ -299,6 +245,29 @@ def confirm_pending(journal: J.Journal) -> J.Entry | None:
     stop_timer(entry)
     log.info("confirmed: the change stays")
     return entry
+
+
+def confirm_now(journal: J.Journal):
+    """``confirm`` and the wizard's Keep: keep a pending change, or say why not (the revert
+    timer came first, a restore failed), in the one verdict's words."""
+    from tui.model.outcome import confirm_verdict
+
+    entry = journal.read()
+    kept = entry is not None and entry.state == "pending" and confirm_pending(journal) is not None
+    revert = journal.last_revert() if entry is None else None
+    when = time.strftime("%H:%M:%S", time.localtime(revert.at)) if revert else ""
+    return confirm_verdict(None if entry is None else entry.state, kept, revert and revert.left, when, journal.path)
+
+
+def rollback_now(host, report: Report = _quiet):
+    """``rollback`` and the wizard's Revert: restore the recorded checkpoint now, in the one
+    verdict's words (nothing recorded because the revert timer already restored: it says so)."""
+    from tui.model.outcome import restore_verdict
+
+    left = rollback_pending(host, report)
+    revert = host.journal.last_revert() if left is None else None
+    at = time.strftime("%H:%M:%S", time.localtime(revert.at)) if revert and not revert.left else ""
+    return restore_verdict(left, host.journal.path if left else None, at)
 
 
 def rollback_pending(host, report: Report = _quiet) -> list[str] | None:
@@ -317,52 +286,3 @@ def rollback_pending(host, report: Report = _quiet) -> list[str] | None:
     return left
 
 
-def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None = None,
-                    owner: int | None = None) -> int:
-    """The revert timer's loop. On standby until the journal carries ``token`` (it exits if
-    its ``owner``, the applying process that started it, goes first: nothing was changed).
-    Then it restores when the applying process died before it finished, or when a pending
-    change reaches its deadline unconfirmed, and exits when the journal no longer carries
-    ``token`` (confirmed, rolled back, finished). ``warm_up`` (in a thread, while it polls)
-    opens the netlink socket the restore will use."""
-    journal: J.Journal = host.journal
-    owner = os.getppid() if owner is None else owner
-    log.info("revert timer: started (token %s)", token[:4])
-    warming, seen = None, False
-    while True:
-        entry = journal.read()
-        if entry is None or entry.token != token:
-            if seen or os.getppid() != owner:
-                return 0  # finished, confirmed, rolled back; or its apply never armed it
-            if warm_up is not None and warming is None:
-                warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
-                warming.start()
-            time.sleep(POLL)
-            continue
-        seen = True
-        if entry.state == "failed":
-            return 0
-        due = (entry.state == "applying" and not J.alive(entry.pid, entry.pid_start)) or (
-            entry.state == "pending" and entry.deadline is not None and time.time() >= entry.deadline)
-        if due:
-            break
-        if warm_up is not None and warming is None:  # in a thread: the poll goes on, an exit is not delayed
-            warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
-            warming.start()
-        time.sleep(POLL)
-    log.info("revert timer: due (%s)", entry.state)
-    if warming is not None:
-        warming.join()
-    with lock(journal, "revert timer", wait=60.0):
-        entry = journal.read()  # a confirm may have come first
-        if entry is None or entry.token != token:
-            return 0
-        why = "the applying process died" if entry.state == "applying" else "the confirm timeout passed"
-        log.warning("revert timer: %s; restoring the checkpoint", why)
-        left = restore(host, entry.checkpoint)
-        journal.record_revert(time.time(), left)
-        if left:
-            journal.write(replace(entry, state="failed", deadline=None, timer_pid=None, timer_start=None))
-            return 1
-        journal.clear()
-        return 0

@@ -140,27 +140,41 @@ class Session(ClusterIntents):
         lines = verdict(out).lines
         return lines[:1] if out.ok and out.pending_until is not None else lines
 
-    def keep(self) -> bool:
-        from tui.net.lock import exclusive
-        from tui.net.transaction import confirm_pending
+    def keep(self) -> tuple[str, ...]:
+        """Keep the pending change, or say why it is gone (the revert timer came first): the
+        words of ``confirm``."""
+        from tui.net.transaction import confirm_now
+        from tui.net.journal import JournalError
+        from tui.net.lock import Busy, exclusive
 
         self.pending_until = None
-        self.result.network = "kept"
-        with exclusive(self.host.journal, "wizard confirm", wait=10.0):
-            return confirm_pending(self.host.journal) is not None
+        try:
+            with exclusive(self.host.journal, "wizard confirm", wait=10.0):
+                v = confirm_now(self.host.journal)
+        except (Busy, JournalError) as exc:
+            self.result.network = "restore failed"
+            return (f"error: {exc}",)
+        self.result.network = v.network
+        if v.network != "kept":
+            self.result.address = None
+        return v.lines
 
     def revert(self, report) -> tuple[str, ...]:
         """Restore the checkpoint of the pending apply now; the words of the rollback."""
-        from tui.model.outcome import restore_verdict
-        from tui.net.lock import exclusive
-        from tui.net.transaction import rollback_pending
+        from tui.net.transaction import rollback_now
+        from tui.net.journal import JournalError
+        from tui.net.lock import Busy, exclusive
 
         self.pending_until = None
-        with exclusive(self.host.journal, "wizard revert", wait=10.0):
-            left = rollback_pending(self.host, report)
-        self.result.network = "restore failed" if left else "reverted"
+        try:
+            with exclusive(self.host.journal, "wizard revert", wait=10.0):
+                v = rollback_now(self.host, report)
+        except (Busy, JournalError) as exc:  # the screen says it; the journal is left for 'rollback'
+            self.result.network = "restore failed"
+            return (f"error: {exc}",)
+        self.result.network = "restore failed" if v.code else "reverted"
         self.result.address = None
-        return restore_verdict(left, self.host.journal.path if left else None).lines
+        return v.lines
 
     def load_profile(self, path: str) -> "list[P.Problem]":
         """Load the profile at ``path`` into the draft (the welcome step's "Load a profile");
