@@ -351,7 +351,8 @@ def test_the_revert_timer_restores_only_when_due_and_ours(state, alive, passed, 
                     "T")
     host.journal.write(entry)
     warmed = []
-    code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1), owner=-1)
+    code = revert_when_due(host, "T" if mine else "other", exclusive, warm_up=lambda: warmed.append(1),
+                           owner=(-1, None))
     assert code == 0
     assert (host.snapshot() == before) == restored
     assert (host.journal.read() is None) == restored

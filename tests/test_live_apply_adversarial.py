@@ -176,13 +176,13 @@ def test_an_applier_hung_past_its_limit_is_killed_and_restored_by_the_timer(dead
         host.journal.write(J.Entry("applying", hung.pid, checkpoint, time.time() + deadline, None, "", started,
                                    None, "T"))
         if restored:
-            assert revert_when_due(host, "T", exclusive, owner=-1) == 0
+            assert revert_when_due(host, "T", exclusive, owner=(-1, None)) == 0
             assert hung.wait(timeout=5) == -signal.SIGKILL
             assert host.snapshot() == before and host.journal.read() is None
         else:
             import threading
 
-            t = threading.Thread(target=revert_when_due, args=(host, "T", exclusive), kwargs={"owner": -1},
+            t = threading.Thread(target=revert_when_due, args=(host, "T", exclusive), kwargs={"owner": (-1, None)},
                                  daemon=True)
             t.start()
             time.sleep(0.5)
@@ -312,7 +312,7 @@ def test_a_timer_revert_that_cannot_be_recorded_still_settles_the_journal(left):
         SimulatedHost.run(host, s)
     host.journal.write(J.Entry("pending", os.getpid(), checkpoint, time.time() - 1, None, "", None, None, "T"))
     os.mkdir(host.journal.revert_path)
-    revert_when_due(host, "T", exclusive, owner=-1)
+    revert_when_due(host, "T", exclusive, owner=(-1, None))
     entry = host.journal.read()
     assert (entry is None) != left and (left or host.snapshot() == before)
     assert left == (entry is not None and entry.state == "failed")
@@ -322,3 +322,26 @@ def test_a_timer_revert_that_cannot_be_recorded_still_settles_the_journal(left):
         lines = (f"error: {exc}",)
     assert "the change stays" not in " ".join(lines), lines
     host.close()
+
+
+def test_a_timer_whose_apply_ended_before_it_started_exits(tmp_path):
+    """In the VM (TCG) the timer's Python starts slower than a short apply ends: it took the
+    reaper that had adopted it for its apply, waited for ever, and timers piled up. Its apply
+    is named on its command line (PID and start time), not guessed from its parent. (In a
+    namespace of its own: a timer may touch the network.)"""
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    code = ("import os\nfrom tui.net.journal import Journal\nfrom tui.net.revert_timer import start_timer\n"
+            f"pid, _ = start_timer(Journal({str(run)!r}), 'T')\nprint(pid, flush=True)\nos._exit(0)")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = subprocess.run(["unshare", "-n", sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                       timeout=30)
+    assert r.returncode == 0, r.stderr
+    pid = int(r.stdout)
+    deadline = time.time() + 20
+    while J.alive(pid) and time.time() < deadline:
+        time.sleep(0.1)
+    lingering = J.alive(pid)
+    if lingering:
+        os.kill(pid, signal.SIGKILL)
+    assert not lingering, "the timer outlived its apply, which never armed it"

@@ -97,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         s.set_defaults(module="pending")
     s = sub.add_parser("revert-timer")  # internal (the detached timer); no help= keeps it out of --help
     s.add_argument("--token", required=True)
+    s.add_argument("--owner", help="PID:START of the apply that started it")
     s.set_defaults(module="pending")
 
     s = sub.add_parser("probe-dhcp", help="look for DHCP servers (DISCOVER only, never takes a lease)")

@@ -57,7 +57,7 @@ def revert_timer(args) -> int:
     host = open_host(simulated=False)
     to_file(host.journal.dir)  # before the lock: the wait is logged too
     try:
-        return revert_when_due(host, args.token, exclusive, warm_up=lambda: host.netlink)
+        return revert_when_due(host, args.token, exclusive, warm_up=lambda: host.netlink, owner=_owner(args.owner))
     except (JournalError, Busy) as exc:
         import logging
 
@@ -65,6 +65,14 @@ def revert_timer(args) -> int:
         return INVALID
     finally:
         host.close()
+
+
+def _owner(text: str | None) -> tuple[int, int | None] | None:
+    """``PID:START`` of the apply that started the timer (START ``None``: unknown)."""
+    pid, _, start = (text or "").partition(":")
+    if not pid.isdigit():
+        return None
+    return int(pid), int(start) if start.isdigit() else None
 
 
 def run(args) -> int:

@@ -24,8 +24,9 @@ POLL = 0.1  # the revert timer's poll interval (seconds)
 def start_timer(journal: J.Journal, token: str) -> tuple[int, int | None]:
     """A revert timer in its own session: it survives the terminal and the SSH session."""
     env = dict(os.environ, HARVESTER_NETSETUP_RUN_DIR=journal.dir)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "revert-timer", "--token", token],
+    me = os.getpid()
+    proc = subprocess.Popen(  # its apply named: it may start after the apply has ended (TCG)
+        [sys.executable, "-m", "tui", "revert-timer", "--token", token, "--owner", f"{me}:{J.start_time(me)}"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True, env=env,
     )
@@ -63,21 +64,23 @@ def _kill_hung(entry: J.Entry) -> None:
 
 
 def revert_when_due(host, token: str, lock, warm_up: Callable[[], object] | None = None,
-                    owner: int | None = None) -> int:
+                    owner: tuple[int, int | None] | None = None) -> int:
     """The revert timer's loop. On standby until the journal carries ``token`` (it exits if
-    its ``owner``, the applying process that started it, goes first: nothing was changed).
+    its ``owner`` (PID, start time), the applying process that started it, goes first: nothing
+    was changed; default: the parent, as it is now).
     Then it restores when the applying process died before it finished, or when a pending
     change reaches its deadline unconfirmed, and exits when the journal no longer carries
     ``token`` (confirmed, rolled back, finished). ``warm_up`` (in a thread, while it polls)
     opens the netlink socket the restore will use."""
     journal: J.Journal = host.journal
-    owner = os.getppid() if owner is None else owner
+    if owner is None:
+        owner = (os.getppid(), J.start_time(os.getppid()))
     log.info("revert timer: started (token %s)", token[:4])
     warming, seen = None, False
     while True:
         entry = journal.read()
         if entry is None or entry.token != token:
-            if seen or os.getppid() != owner:
+            if seen or not J.alive(*owner):
                 return 0  # finished, confirmed, rolled back; or its apply never armed it
             if warm_up is not None and warming is None:
                 warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
