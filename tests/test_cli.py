@@ -130,3 +130,22 @@ def test_console_script_entry_point():
 def test_a_config_url_cannot_add_kernel_arguments(cli, url):
     r = cli("render", GOOD, "--format", "cmdline", "--config-url", url)
     assert r.code == 1 and "error: --config-url:" in r.err and "sdz" not in r.out
+
+
+def test_the_demo_removes_the_run_dir_it_made(tmp_path):
+    """Every --demo wizard or run made a /tmp/hns-demo-run-* directory and left it behind."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "HARVESTER_NETSETUP_RUN_DIR"}
+    code = "from tui.commands.demo import demo_run_dir\nd = demo_run_dir()\nopen(d + '/x', 'w').close()\nprint(d)"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, timeout=60)
+    made = r.stdout.strip()
+    assert r.returncode == 0 and made.startswith("/"), r.stderr
+    assert not os.path.exists(made)
+    given = tmp_path / "mine"  # a run dir the caller chose stays
+    given.mkdir()
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60,
+                       env=dict(env, HARVESTER_NETSETUP_RUN_DIR=str(given)))
+    assert r.stdout.strip() == str(given) and (given / "x").exists(), r.stderr

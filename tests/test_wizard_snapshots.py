@@ -9,11 +9,17 @@ from tests.wizard_driver import choose, demo_app, fill, pick_nics, settle
 
 # step key -> how to get there from the welcome screen (reconfigure-this-node path; the
 # install step exists only on the install-config path)
-OUT = "/tmp/harvester-netsetup-snapshots/out"  # fixed: the Done screen shows it
+OUT = "out"  # the Done screen shows it: relative, inside each test's own directory (_in_tmp)
 NODE_PATH = ["nics", "bond", "vlan", "ipv4", "node", "uplink", "networks", "review", "confirm", "apply", "done"]
 
 
 pytestmark = pytest.mark.usefixtures("run_dir")
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """Each test writes in its own directory (two runs at once never share one)."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _walk_to(target: str, install: bool = False):

@@ -8,8 +8,16 @@ import tempfile
 
 
 def demo_run_dir() -> str:
-    """The simulated node keeps its journal and kubeconfig away from the real /run."""
-    return os.environ.setdefault("HARVESTER_NETSETUP_RUN_DIR", tempfile.mkdtemp(prefix="hns-demo-run-"))
+    """The simulated node keeps its journal and kubeconfig away from the real /run: in the run
+    dir the caller chose, else in a temporary one removed when the process exits."""
+    if "HARVESTER_NETSETUP_RUN_DIR" not in os.environ:
+        import atexit
+        import shutil
+
+        made = tempfile.mkdtemp(prefix="hns-demo-run-")
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        os.environ["HARVESTER_NETSETUP_RUN_DIR"] = made
+    return os.environ["HARVESTER_NETSETUP_RUN_DIR"]
 
 
 def simulated_cluster():
