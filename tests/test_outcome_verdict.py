@@ -21,6 +21,9 @@ VERDICTS = [
     (Outcome(True), 0, ["nothing to do"], ["error"]),
     (Outcome(True, S, 1), 0, ["applied and verified 1 steps"], ["pending"]),
     (Outcome(True, S, 1, pending_until=130.0), 0, ["within 30 s"], ["error"]),
+    # --demo: no revert timer and a private journal that ends with the command
+    (Outcome(True, S, 1, pending_until=130.0, timer=False), 0, ["demo", "no revert timer"],
+     ["reverts by itself", "within 30 s"]),
     (Outcome(False, S, 0, "refused: x"), 1, ["error: refused: x", "nothing was changed"], ["verified"]),
     (Outcome(False, S, 0, "boom", started=True, restored=True), 1, ["prior network state is back (verified)"], []),
     # the first step half-applied and the restore failed: never "verified"

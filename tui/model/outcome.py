@@ -23,6 +23,7 @@ class Outcome:
     restore_problems: list[str] = field(default_factory=list)
     pending_until: float | None = None
     journal: str | None = None  # the journal kept for 'rollback' after a failed restore
+    timer: bool = True  # a revert timer guards a pending change (the demo's simulated node has none)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ def verdict(out: Outcome, now: float = 0.0) -> Verdict:
             return Verdict(OK, (line,), line)
         line = f"applied and verified {len(out.steps)} steps"
         lines = [line]
-        if out.pending_until is not None:
+        if out.pending_until is not None and not out.timer:
+            lines.append("pending (demo): the simulated node has no revert timer and forgets this change when the "
+                         "command ends; on a node it would wait for 'harvester-netsetup confirm'")
+        elif out.pending_until is not None:
             lines.append(f"pending: run 'harvester-netsetup confirm' within {max(0.0, out.pending_until - now):.0f} s "
                          "to keep it; it reverts by itself otherwise")
         return Verdict(OK, tuple(lines), line)

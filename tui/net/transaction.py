@@ -203,6 +203,7 @@ def _apply(host, target: Target, *, confirm_timeout: float | None, report: Repor
     out.ok = True
     if confirm_timeout is not None:
         out.pending_until = time.time() + confirm_timeout
+        out.timer = timer is not None
         journal.write(replace(entry, state="pending", deadline=out.pending_until))
         log.info("apply: verified, pending until %s", time.ctime(out.pending_until))
     else:
