@@ -10,8 +10,7 @@ from tui.commands.common import load_inventory_file, load_profile_file, say
 from tui.model import problems as P
 from tui.model.netstate import Target
 from tui.model.profile import Profile
-from tui.model.selectors import resolve
-from tui.model.topology import node_target
+from tui.model.topology import profile_target
 from tui.model.validate import validate
 
 
@@ -86,5 +85,4 @@ def node_plan(host, profile_path: str, inventory_path: str | None = None) -> Nod
     if profile.management is None:
         return NodePlan(profile, None, problems + [P.error("management",
                                                            "the profile has no management network to apply")])
-    res = resolve(profile, inventory)
-    return NodePlan(profile, node_target(profile, res.management, res.vlan), problems)
+    return NodePlan(profile, profile_target(profile, inventory), problems)

@@ -74,6 +74,7 @@ def _steps(args, rep) -> None:
     from tui.commands.host_session import open_for
     from tui.model.load import load_text
     from tui.model.selectors import resolve
+    from tui.model.topology import profile_target
     from tui.model.validate import validate
     from tui.runner.fetch import FetchFailed, fetch
 
@@ -105,7 +106,7 @@ def _steps(args, rep) -> None:
             _write_config(args, loaded, inventory)
         if profile.management is not None and not args.no_network:
             with rep.step("network") as st:
-                _apply_network(args, host, profile, res, st)
+                _apply_network(args, host, profile_target(profile, inventory), st)
         if not args.no_cluster:
             from tui.kube.profile_apply import has_cluster_side
 
@@ -132,18 +133,16 @@ def _write_config(args, loaded, inventory) -> None:
         log(f"wrote {dest}")
 
 
-def _apply_network(args, host, profile, res, st) -> None:
-    from tui.model.topology import node_target
-    from tui.net.transaction import apply
-    from tui.net.inventory import ssh_peer_local_ip
-
+def _apply_network(args, host, target, st) -> None:
     from tui.model.outcome import verdict
+    from tui.net.inventory import ssh_peer_local_ip
     from tui.net.journal import JournalError
     from tui.net.lock import Busy, exclusive
+    from tui.net.transaction import apply
 
     try:
         with exclusive(host.journal, "run"):
-            out = apply(host, node_target(profile, res.management, res.vlan), confirm_timeout=args.confirm_timeout,
+            out = apply(host, target, confirm_timeout=args.confirm_timeout,
                         report=lambda e, t: log(f"{e}: {t}"), ssh_ip=ssh_peer_local_ip())
     except (Busy, JournalError) as exc:
         raise StepError(f"network: {exc}") from None

@@ -14,7 +14,8 @@ from tui.model.ifnames import LEGACY_MGMT_BOND, MGMT_BOND, MGMT_BRIDGE, bond_nam
 from tui.model.netstate import HostState, KernelRoute, Link, Target, sorted_attrs
 from tui.model.profile import Bond, Profile
 from tui.model.releases import parse_release
-from tui.model.selectors import ResolvedNic
+from tui.model.inventory import Inventory
+from tui.model.selectors import ResolvedNic, resolve
 
 LEGACY_BOND = LEGACY_MGMT_BOND
 UNTAGGED = (1, True, True)
@@ -34,6 +35,15 @@ def _mtu(value: int) -> int | None:
 
 def _port_vlans(vid: int) -> tuple:
     return (UNTAGGED, (vid, False, False)) if vid >= 2 else (UNTAGGED,)
+
+
+def profile_target(profile: Profile | None, inventory: Inventory | None) -> Target | None:
+    """This node's wanted state: the profile's NICs resolved on its inventory (None: no
+    management section). The one way apply, run and the wizard get it."""
+    if profile is None or profile.management is None:
+        return None
+    res = resolve(profile, inventory)
+    return node_target(profile, res.management, res.vlan)
 
 
 def node_target(profile: Profile, management: tuple[ResolvedNic, ...], vlan: tuple[ResolvedNic, ...] = ()) -> Target:

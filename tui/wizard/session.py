@@ -75,14 +75,9 @@ class Session(ClusterIntents):
         return prepare(self.host.snapshot(), target)[2] if target else []
 
     def _target(self):
-        from tui.model.selectors import resolve
-        from tui.model.topology import node_target
+        from tui.model.topology import profile_target
 
-        loaded = self.draft.loaded()
-        if loaded.profile is None or loaded.profile.management is None:
-            return None
-        res = resolve(loaded.profile, self.inventory())
-        return node_target(loaded.profile, res.management, res.vlan)
+        return profile_target(self.draft.loaded().profile, self.inventory())
 
     def rendered_config(self, for_screen: bool = False) -> str:
         """The Harvester config; ``for_screen`` masks the token and the password."""
