@@ -20,7 +20,7 @@ from tui.net.lock import exclusive
 from tui.net.simulated import SimulatedHost
 from tui.net.transaction import apply, prepare
 
-from tests.test_live_apply import PROFILE, _valid, target_for
+from tests.test_live_apply import PROFILE, Failing, _valid, target_for
 
 
 def _timer_restored(host, left):
@@ -345,3 +345,45 @@ def test_a_timer_whose_apply_ended_before_it_started_exits(tmp_path):
     if lingering:
         os.kill(pid, signal.SIGKILL)
     assert not lingering, "the timer outlived its apply, which never armed it"
+
+
+class WithTimer(Failing):
+    """The simulated node with a stand-in revert timer: a real child process (sleep) whose
+    PID and start time the journal records, as the real timer's are."""
+
+    def __init__(self, k: int = 10**6, broken: bool = False):
+        super().__init__(k, broken=broken)
+        self.timer = None
+
+    def arm_timer(self, token):
+        self.timer = subprocess.Popen(["sleep", "300"], start_new_session=True)
+        return self.timer.pid, J.start_time(self.timer.pid)
+
+
+ENDS = [
+    # (how the apply ends, confirm timeout, fail at step k, restore broken, the timer stays)
+    ("verified", None, 10**6, False, False),
+    ("pending", 60.0, 10**6, False, True),
+    ("restored", None, 2, False, False),
+    ("restore failed", None, 2, True, False),
+]
+
+
+@pytest.mark.parametrize("end,timeout,k,broken,stays", ENDS, ids=[e[0] for e in ENDS])
+def test_an_apply_that_ends_unpending_stops_its_own_timer(end, timeout, k, broken, stays):
+    """The VM found revert timers piling up: a timer that starts slower than its apply ends
+    (TCG; a loaded node) never sees its token, and its apply (the wizard, a test) lives on,
+    so it waited for ever. The apply stops its own timer unless the change is pending."""
+    host = WithTimer(k, broken)
+    try:
+        out = apply(host, target_for(host), confirm_timeout=timeout)
+        assert out.ok == (end in ("verified", "pending")), out.error
+        try:
+            host.timer.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        assert (host.timer.poll() is None) == stays, end
+    finally:
+        if host.timer.poll() is None:
+            host.timer.kill()
+            host.timer.wait()

@@ -168,7 +168,7 @@ def _apply(host, target: Target, *, confirm_timeout: float | None, report: Repor
             return out
         armed = True
     finally:
-        if timer is not None and not armed:
+        if not armed:
             _stop_own_timer(timer)
     with _Signals() as sigs:
         try:
@@ -199,6 +199,7 @@ def _apply(host, target: Target, *, confirm_timeout: float | None, report: Repor
             else:
                 journal.write(replace(entry, state="failed", deadline=None))
                 out.journal = journal.path
+            _stop_own_timer(timer)
             return out
     out.ok = True
     if confirm_timeout is not None:
@@ -208,6 +209,7 @@ def _apply(host, target: Target, *, confirm_timeout: float | None, report: Repor
         log.info("apply: verified, pending until %s", time.ctime(out.pending_until))
     else:
         journal.clear()
+        _stop_own_timer(timer)
         log.info("apply: verified")
     return out
 
@@ -226,10 +228,16 @@ def _arm(journal: J.Journal, checkpoint: Target, summary: str, token: str, timer
     return entry
 
 
-def _stop_own_timer(timer: tuple[int, int | None]) -> None:
-    """Nothing was changed: the standby timer this apply started goes (it is our child; the
-    start time guards against a reused PID all the same)."""
+def _stop_own_timer(timer: tuple[int, int | None] | None) -> None:
+    """The apply ended with nothing pending (nothing changed, verified, restored, or a failed
+    restore the journal keeps): the timer it started goes. It may have started too late to
+    see its token, and then it would wait on its living applier. It is our child; the start
+    time guards against a reused PID all the same."""
+    if timer is None:
+        return
     pid, start = timer
+    if pid <= 0 or pid == os.getpid():  # never ourselves, never a process group
+        return
     if start is not None and J.start_time(pid) == start:
         try:
             os.kill(pid, signal.SIGTERM)
