@@ -48,13 +48,8 @@ def test_confirm_and_the_wizards_keep_say_when_the_timer_came_first(before, code
     """The wizard's Keep said "kept: the change stays" (and exit 0) after the revert timer had
     already restored the old network; confirm and Keep share one rule."""
     from tui.commands.pending import _confirm
-    from tui.wizard.draft import Draft
-    from tui.wizard.session import Session
-
     for who in ("confirm", "wizard"):
-        host = SimulatedHost.demo(delay=0)
-        s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
-        assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+        host, s = _pending_session()
         before(host)
         if who == "wizard":
             lines = s.keep()
@@ -229,13 +224,8 @@ def test_rollback_and_the_wizards_revert_say_when_the_timer_came_first(before, c
     from contextlib import redirect_stderr
 
     from tui.commands.pending import _rollback
-    from tui.wizard.draft import Draft
-    from tui.wizard.session import Session
-
     for who in ("rollback", "wizard"):
-        host = SimulatedHost.demo(delay=0)
-        s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
-        assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+        host, s = _pending_session()
         before(host)
         if who == "wizard":
             lines = s.revert(lambda e, t: None)
@@ -251,12 +241,7 @@ def test_rollback_and_the_wizards_revert_say_when_the_timer_came_first(before, c
 
 @pytest.mark.parametrize("action", ["keep", "revert"])
 def test_the_wizards_keep_and_revert_turn_an_unsafe_journal_into_an_error_line(action, tmp_path):
-    from tui.wizard.draft import Draft
-    from tui.wizard.session import Session
-
-    host = SimulatedHost.demo(delay=0)
-    s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
-    assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+    host, s = _pending_session()
     os.rename(host.journal.path, tmp_path / "elsewhere.json")
     os.symlink(tmp_path / "elsewhere.json", host.journal.path)
     lines = s.keep() if action == "keep" else s.revert(lambda e, t: None)
@@ -387,3 +372,14 @@ def test_an_apply_that_ends_unpending_stops_its_own_timer(end, timeout, k, broke
         if host.timer.poll() is None:
             host.timer.kill()
             host.timer.wait()
+
+
+def _pending_session():
+    """The simulated node and a wizard session whose apply is pending (confirm timeout 30 s)."""
+    from tui.wizard.draft import Draft
+    from tui.wizard.session import Session
+
+    host = SimulatedHost.demo(delay=0)
+    s = Session(host, "/nonexistent", Draft.from_profile(load_text(PROFILE)), simulated=True)
+    assert s.apply_network(lambda e, t: None, confirm_timeout=30).pending_until
+    return host, s
