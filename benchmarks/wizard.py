@@ -100,8 +100,8 @@ def main() -> None:
         ours.append(first_screen([BIN, "--demo", "--out", "/tmp/hns-bench-out"], b"What do you want", env))
         base.append(first_screen([sys.executable, "-c", BASELINE], b"What do you want", env))
     o, b = statistics.median(ours), statistics.median(base)
-    print(f"first screen: harvester-netsetup --demo {o * 1000:.0f} ms median (target <= 500 ms); "
-          f"minimal Textual app {b * 1000:.0f} ms; ratio {o / b:.2f}x")
+    print(f"first screen: harvester-netsetup --demo {o * 1000:.0f} ms median "
+          f"minimal Textual app {b * 1000:.0f} ms; ratio {o / b:.2f}x (target <= 1.2x)")
     print(f"peak RSS during a demo walk to the live apply: {walk_rss(env) / 1024:.0f} MiB (target <= 120 MiB)")
 
 
